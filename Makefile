@@ -1,0 +1,34 @@
+# Two commands do everything on a fresh machine with python3:
+#   make reproduce   create .venv, install the project, run the whole workflow
+#   make test        same venv, run the test suite (unit tests + an end-to-end workflow run)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CORES ?= all
+CONFIG ?= config/config.yaml
+SNAKEMAKE_ARGS ?=
+
+.PHONY: venv reproduce test lint report clean
+
+$(BIN)/snakemake: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[workflow,test]"
+	touch $@
+
+venv: $(BIN)/snakemake
+
+reproduce: venv
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/snakemake --cores $(CORES) --configfile $(CONFIG) $(SNAKEMAKE_ARGS)
+
+report: venv
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/snakemake --cores $(CORES) --configfile $(CONFIG) --report results/report.html
+
+lint: venv
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/snakemake --lint --configfile $(CONFIG)
+
+test: venv
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf results logs .snakemake

@@ -1,0 +1,23 @@
+# MIRO paper reproduction: data -> clustering (DBSCAN, MIRO) -> metrics -> tables.
+# Run: snakemake --cores all [--configfile config/<preset>.yaml]
+import os
+
+from snakemake.utils import min_version
+
+min_version("9.20")
+
+
+configfile: os.path.join(workflow.basedir, "config", "config.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/cluster.smk"
+include: "workflow/rules/metrics.smk"
+include: "workflow/rules/tables.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        final_outputs(),

@@ -1,0 +1,146 @@
+"""Checksum-verified downloads of public data (benchmark CSVs, released weights).
+
+A *manifest* is a TSV with columns ``folder, file, sha256, bytes``: one row
+per file of a remote tree whose files live at ``<base_url>/<folder>/<file>``
+(each path segment URL-encoded). :func:`fetch_file` writes each file through a
+temporary name and renames it only once its size and SHA-256 match, so a
+failed download never leaves a half-written file behind. ``base_url`` may be
+``https://``, ``http://`` or ``file://`` (tests serve the shared copy of the
+data from a local folder or a loopback HTTP server).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import MiroInputError
+
+MANIFEST_COLUMNS = ["folder", "file", "sha256", "bytes"]
+_CHUNK = 1 << 20
+
+
+def sha256_of(path: str | Path) -> str:
+    """Hex SHA-256 of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_manifest(path: str | Path) -> pd.DataFrame:
+    """Read a manifest TSV (``folder, file, sha256, bytes``)."""
+    path = Path(path)
+    try:
+        manifest = pd.read_csv(path, sep="\t", dtype={"folder": str, "file": str, "sha256": str, "bytes": "int64"})
+    except FileNotFoundError:
+        raise MiroInputError(f"{path}: manifest not found; check the config key naming it") from None
+    missing = [c for c in MANIFEST_COLUMNS if c not in manifest.columns]
+    if missing:
+        raise MiroInputError(f"{path}: manifest lacks column(s) {', '.join(missing)}; expected {', '.join(MANIFEST_COLUMNS)}")
+    return manifest[MANIFEST_COLUMNS]
+
+
+def build_manifest(root: str | Path, folders: list[str] | None = None) -> pd.DataFrame:
+    """Manifest of the files below ``root`` (one level of folders, or ``root`` itself as folder ``.``).
+
+    Parameters
+    ----------
+    root : path
+        Local copy of the remote tree.
+    folders : list of str, optional
+        Sub-folders to include; all sub-folders by default.
+    """
+    root = Path(root)
+    if folders is None:
+        folders = sorted(p.name for p in root.iterdir() if p.is_dir())
+    rows = []
+    for folder in folders:
+        for path in sorted((root / folder).iterdir()):
+            if path.is_file():
+                rows.append((folder, path.name, sha256_of(path), path.stat().st_size))
+    return pd.DataFrame(rows, columns=MANIFEST_COLUMNS)
+
+
+def file_url(base_url: str, folder: str, file: str) -> str:
+    """``<base_url>/<folder>/<file>`` with the folder and file name URL-encoded.
+
+    A ``base_url`` given as a plain local path is turned into a ``file://`` URL.
+    """
+    if "://" not in base_url:
+        base_url = Path(base_url).resolve().as_uri()
+    parts = [urllib.parse.quote(part) for part in (folder, file) if part not in ("", ".")]
+    return base_url.rstrip("/") + "/" + "/".join(parts)
+
+
+def fetch_file(url: str, destination: str | Path, sha256: str, size: int | None = None, timeout: float = 60.0) -> Path:
+    """Download ``url`` to ``destination`` and verify its size and SHA-256.
+
+    The file is written to a temporary file in the destination folder and
+    renamed into place only after verification.
+
+    Raises
+    ------
+    MiroInputError
+        One line naming the file: not found / unreachable, truncated (size
+        differs), or corrupt (checksum differs). Nothing is left at
+        ``destination`` in any of these cases.
+    """
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".part", dir=destination.parent)
+    try:
+        digest = hashlib.sha256()
+        written = 0
+        try:
+            with os.fdopen(handle, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
+                for chunk in iter(lambda: response.read(_CHUNK), b""):
+                    out.write(chunk)
+                    digest.update(chunk)
+                    written += len(chunk)
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", None) or getattr(error, "strerror", None) or error
+            raise MiroInputError(
+                f"{destination.name}: download from {url} failed ({reason}); check the base URL and the network"
+            ) from None
+        if size is not None and written != size:
+            raise MiroInputError(
+                f"{destination.name}: truncated or wrong download from {url} ({written} bytes, expected {size}); retry the download"
+            )
+        if digest.hexdigest() != sha256:
+            raise MiroInputError(
+                f"{destination.name}: checksum mismatch for {url} (sha256 {digest.hexdigest()[:12]}…, expected {sha256[:12]}…); "
+                "the file is corrupt or changed upstream: retry, or check the manifest"
+            )
+        os.replace(temporary, destination)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return destination
+
+
+def fetch_folder(base_url: str, manifest: pd.DataFrame, folder: str, destination: str | Path) -> list[Path]:
+    """Download every manifest file of ``folder`` into the directory ``destination``.
+
+    Files already present with the right checksum are kept, so an interrupted
+    download resumes.
+    """
+    rows = manifest[manifest["folder"] == folder]
+    if rows.empty:
+        raise MiroInputError(f"{folder}: not in the download manifest; check the scenario's benchmark folder name")
+    destination = Path(destination)
+    paths = []
+    for row in rows.itertuples(index=False):
+        target = destination / row.file
+        if not (target.is_file() and target.stat().st_size == row.bytes and sha256_of(target) == row.sha256):
+            fetch_file(file_url(base_url, folder, row.file), target, row.sha256, int(row.bytes))
+        paths.append(target)
+    return paths

@@ -1,0 +1,60 @@
+"""Per-FOV evaluation of a clustering against the benchmark ground truth.
+
+Glue between files and :mod:`miro.metrics`: one row of the eight Table-1
+metrics per field of view.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import metrics
+from .errors import MiroInputError
+from .io import read_localizations
+
+
+def test_fovs(available: list[int], training_fovs: list[int], chosen: list[int] | None = None) -> list[int]:
+    """FOVs to evaluate: ``chosen`` (default all ``available``) minus ``training_fovs``."""
+    chosen = available if chosen is None else chosen
+    return sorted(fov for fov in chosen if fov not in set(training_fovs))
+
+
+def evaluate_fovs(
+    fov_files: dict[int, Path],
+    labels_by_fov: dict[int, np.ndarray],
+    rmse_convention: str = "authors",
+) -> pd.DataFrame:
+    """Metrics of predicted labels against each FOV's ground truth ``index``.
+
+    Parameters
+    ----------
+    fov_files : dict
+        FOV number → CSV with columns ``x, y, index`` (nm).
+    labels_by_fov : dict
+        FOV number → predicted labels (0 = not clustered), in file row order.
+    rmse_convention : {"authors", "paper"}
+        See :func:`miro.metrics.rmse_xy`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Column ``fov`` followed by :data:`miro.metrics.METRICS`, one row per FOV.
+    """
+    rows = []
+    for fov in sorted(labels_by_fov):
+        if fov not in fov_files:
+            raise MiroInputError(f"FOV {fov}: labels given but no data file; check the data folder")
+        table = read_localizations(fov_files[fov], require_labels=True)
+        predicted = np.asarray(labels_by_fov[fov])
+        if len(predicted) != len(table):
+            raise MiroInputError(
+                f"{fov_files[fov]}: {len(table)} localizations but {len(predicted)} labels; recompute the labels"
+            )
+        scores = metrics.evaluate(
+            table[["x", "y"]].to_numpy(), table["index"].to_numpy(), predicted, rmse_convention=rmse_convention
+        )
+        rows.append({"fov": fov, **scores})
+    return pd.DataFrame(rows, columns=["fov", *metrics.METRICS])

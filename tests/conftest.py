@@ -1,0 +1,26 @@
+"""Shared fixtures: paths to the read-only data in ../shared/data."""
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+BENCHMARK = SHARED_DATA / "nieves2023-benchmark"
+AUTHORS = SHARED_DATA / "miro-authors"
+
+
+@pytest.fixture(scope="session")
+def benchmark_dir() -> Path:
+    """Local copy of the Nieves et al. (2023) benchmark (../shared/data/nieves2023-benchmark)."""
+    if not BENCHMARK.is_dir():
+        pytest.skip(f"benchmark data not found at {BENCHMARK}")
+    return BENCHMARK
+
+
+@pytest.fixture(scope="session")
+def authors_dir() -> Path:
+    """Files released by the MIRO authors (../shared/data/miro-authors)."""
+    if not AUTHORS.is_dir():
+        pytest.skip(f"authors' files not found at {AUTHORS}")
+    return AUTHORS

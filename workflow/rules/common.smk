@@ -1,0 +1,86 @@
+# Config validation, the scenario table and the functions that compute rule
+# inputs and parameters. No rules here.
+import re
+from pathlib import Path
+
+from snakemake.utils import validate
+
+from miro.download import read_manifest
+from miro.io import fov_number
+
+
+validate(config, schema="../schemas/config.schema.yaml", set_default=True)
+
+REPO = Path(workflow.basedir)
+SCENARIOS = {scenario["id"]: scenario for scenario in config["scenarios"]}
+METHODS = config["methods"]
+
+
+def repo_path(path):
+    """A config path: absolute as given, else relative to the repository root."""
+    return str(path if Path(path).is_absolute() else REPO / path)
+
+
+def dataset_id(folder):
+    """File-system friendly id of a benchmark folder ('Ground Truth - Scenario 8' -> 'ground-truth-scenario-8')."""
+    return re.sub(r"[^a-z0-9]+", "-", folder.lower()).strip("-")
+
+
+BENCHMARK_MANIFEST = read_manifest(repo_path(config["benchmark_manifest"]))
+DATASETS = {dataset_id(folder): folder for folder in BENCHMARK_MANIFEST["folder"].unique()}
+
+for _scenario in SCENARIOS.values():
+    if _scenario["benchmark"] not in set(DATASETS.values()):
+        raise ValueError(
+            f"config: scenario {_scenario['id']}: benchmark folder {_scenario['benchmark']!r} "
+            f"is not in {config['benchmark_manifest']}; use one of its folders"
+        )
+    for _method in METHODS:
+        if _method.startswith("MIRO") and "miro" not in _scenario:
+            raise ValueError(f"config: scenario {_scenario['id']} has no 'miro' block but method {_method} is requested; add one")
+        if _method == "MIRO_released" and "released_weights" not in _scenario["miro"]:
+            raise ValueError(f"config: scenario {_scenario['id']} lacks miro.released_weights needed by MIRO_released")
+
+
+wildcard_constraints:
+    scenario="|".join(SCENARIOS),
+    method="|".join(METHODS),
+    dataset="|".join(DATASETS),
+
+
+def scenario_data_dir(wildcards):
+    return f"resources/benchmark/{dataset_id(SCENARIOS[wildcards.scenario]['benchmark'])}"
+
+
+def scenario_fovs(scenario):
+    """FOV numbers of a scenario available in the manifest (or its `fovs` list)."""
+    folder = scenario["benchmark"]
+    files = BENCHMARK_MANIFEST.loc[BENCHMARK_MANIFEST["folder"] == folder, "file"]
+    available = sorted(fov_number(name) for name in files if name.endswith(".csv"))
+    chosen = scenario.get("fovs", available)
+    unknown = sorted(set(chosen) - set(available))
+    if unknown:
+        raise ValueError(f"config: scenario {scenario['id']}: FOV(s) {unknown} not in {folder}")
+    return sorted(chosen)
+
+
+def test_fovs(wildcards):
+    """FOVs evaluated for a scenario: all chosen ones minus the training FOVs."""
+    scenario = SCENARIOS[wildcards.scenario]
+    return [fov for fov in scenario_fovs(scenario) if fov not in scenario["training_fovs"]]
+
+
+def dbscan_params(wildcards):
+    return SCENARIOS[wildcards.scenario]["dbscan"]
+
+
+def metrics_files():
+    return expand("results/metrics/{scenario}/{method}.csv", scenario=SCENARIOS, method=METHODS)
+
+
+def final_outputs():
+    return [
+        "results/tables/table1.csv",
+        "results/tables/table1.md",
+        "results/tables/paper_comparison.md",
+    ]

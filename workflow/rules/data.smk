@@ -1,0 +1,17 @@
+# Data: the Nieves et al. (2023) benchmark, fetched from its public home and
+# verified against the committed manifest.
+
+
+rule download_benchmark:
+    output:
+        directory("resources/benchmark/{dataset}"),
+    params:
+        folder=lambda wildcards: DATASETS[wildcards.dataset],
+        base_url=config["benchmark_base_url"],
+        manifest=repo_path(config["benchmark_manifest"]),
+    log:
+        "logs/download_benchmark/{dataset}.log",
+    conda:
+        "../envs/miro.yaml"
+    script:
+        "../scripts/download_benchmark.py"
