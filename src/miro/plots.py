@@ -1,0 +1,395 @@
+"""Figure 2 of the paper: example FOVs coloured by cluster and per-FOV metric distributions.
+
+Figure 2 shows, per scenario, one field of view (FOV) clustered by DBSCAN
+alone, by DBSCAN after MIRO, and the ground truth (top row), then box plots
+with the per-FOV scatter of ARI†, IoU, JI_c and RMSRE_N with significance
+stars from :func:`miro.stats.compare_methods` (bottom row).
+
+Everything here draws on :class:`matplotlib.figure.Figure` objects that are not
+registered with :mod:`matplotlib.pyplot`, so no display is needed and no
+global backend is changed; :func:`save_figure` writes through matplotlib's Agg
+(PNG) and SVG canvases. Coordinates are in nanometres.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
+
+from miro.errors import MiroInputError
+
+__all__ = [
+    "FIGURE2_METRICS",
+    "METRIC_AXIS_LABELS",
+    "PAPER_RC",
+    "cluster_colors",
+    "plot_fov_panels",
+    "plot_metric_distributions",
+    "figure2",
+    "save_figure",
+]
+
+#: Metrics of the bottom row of Figure 2.
+FIGURE2_METRICS: tuple[str, ...] = ("ARI_dagger", "IoU", "JIc", "RMSRE_N")
+
+#: Axis labels (matplotlib mathtext) of every metric id.
+METRIC_AXIS_LABELS: dict[str, str] = {
+    "ARI_dagger": r"ARI$^{\dagger}$",
+    "IoU": "IoU",
+    "JIc": r"JI$_{c}$",
+    "RMSRE_N": r"RMSRE$_{N}$",
+    "RMSE_xy": r"RMSE$_{x,y}$ (nm)",
+    "AMI": "AMI",
+    "ARI_c": r"ARI$_{c}$",
+    "ARI": "ARI",
+}
+
+#: Font sizes for a two-column journal figure (~180 mm wide) read at print size.
+PAPER_RC: dict[str, object] = {
+    "font.size": 7,
+    "axes.titlesize": 8,
+    "axes.labelsize": 7,
+    "xtick.labelsize": 6.5,
+    "ytick.labelsize": 6.5,
+    "legend.fontsize": 6.5,
+    "axes.linewidth": 0.6,
+    "xtick.major.width": 0.6,
+    "ytick.major.width": 0.6,
+    "lines.linewidth": 0.8,
+    "svg.fonttype": "none",  # keep text editable in SVG
+}
+
+NOISE_COLOR = "#bdbdbd"
+#: Colours of the method boxes, in order (DBSCAN, MIRO + DBSCAN, ...).
+METHOD_PALETTE: tuple[str, ...] = ("#8c8c8c", "#1f77b4", "#d62728", "#2ca02c")
+
+# tab20 without its two greys, which would read as noise.
+_CLUSTER_PALETTE = [c for i, c in enumerate(mpl.colormaps["tab20"].colors) if i not in (14, 15)]
+
+
+def cluster_colors(labels, noise_label: int = -1, seed: int = 0) -> np.ndarray:
+    """RGBA colour of every localization from its cluster label.
+
+    Parameters
+    ----------
+    labels : array-like of int, shape (n,)
+        Cluster label per localization; ``noise_label`` marks background.
+    noise_label : int, default -1
+        Label of non-clustered localizations (DBSCAN's convention), drawn grey.
+    seed : int, default 0
+        Seed of the shuffle that spreads the 18 qualitative colours over
+        labels, so that clusters with consecutive ids rarely share a colour.
+
+    Returns
+    -------
+    ndarray of shape (n, 4)
+    """
+    labels = np.asarray(labels)
+    colors = np.empty((labels.size, 4))
+    colors[:] = mpl.colors.to_rgba(NOISE_COLOR)
+    clusters = np.unique(labels[labels != noise_label])
+    if clusters.size:
+        order = np.random.default_rng(seed).permutation(clusters.size)
+        palette = np.array([mpl.colors.to_rgba(c) for c in _CLUSTER_PALETTE])
+        lookup = palette[order % len(palette)]
+        idx = np.searchsorted(clusters, labels)
+        is_cluster = labels != noise_label
+        colors[is_cluster] = lookup[idx[is_cluster]]
+    return colors
+
+
+def _nice_length(span: float) -> float:
+    """Largest 1-2-5 × 10^k not above a fifth of ``span``."""
+    target = span / 5.0
+    if target <= 0 or not math.isfinite(target):
+        return 1.0
+    k = math.floor(math.log10(target))
+    for m in (5, 2, 1):
+        if m * 10**k <= target:
+            return m * 10**k
+    return 10**k
+
+
+def _length_label(nm: float) -> str:
+    return f"{nm / 1000:g} µm" if nm >= 1000 else f"{nm:g} nm"
+
+
+def _check_xy(xy) -> np.ndarray:
+    xy = np.asarray(xy, dtype=float)
+    if xy.ndim != 2 or xy.shape[1] != 2:
+        raise MiroInputError(f"xy: expected localization coordinates of shape (n, 2) in nm, got {xy.shape}.")
+    return xy
+
+
+def plot_fov_panels(
+    ax_row: Sequence,
+    xy,
+    labels_by_method: Mapping[str, np.ndarray],
+    title_by_method: Mapping[str, str] | None = None,
+    *,
+    noise_label: int = -1,
+    marker_size: float = 1.5,
+    scale_bar: bool = True,
+) -> None:
+    """Scatter one FOV once per method, coloured by the method's clusters.
+
+    Parameters
+    ----------
+    ax_row : sequence of Axes
+        One axes per entry of ``labels_by_method``, in the same order.
+    xy : array-like of shape (n, 2)
+        Localization coordinates in nm (the *original* positions, also for
+        MIRO, whose labels are drawn on the unmoved localizations as in the paper).
+    labels_by_method : mapping of str to array of shape (n,)
+        Cluster labels per panel, e.g. ``{"DBSCAN": ..., "MIRO+DBSCAN": ...,
+        "Ground truth": ...}``.
+    title_by_method : mapping of str to str, optional
+        Panel titles; the method key by default.
+    noise_label : int, default -1
+        Label of non-clustered localizations, drawn small and grey underneath.
+    marker_size : float, default 1.5
+        Marker area in points² (clusters; noise uses 60 % of it).
+    scale_bar : bool, default True
+        Draw a 1-2-5 scale bar (about a fifth of the FOV width) and hide the
+        axes; if False, show the axes in nm instead.
+
+    Raises
+    ------
+    MiroInputError
+        If shapes disagree or the number of axes differs from the number of methods.
+    """
+    xy = _check_xy(xy)
+    ax_row = list(np.ravel(ax_row))
+    if len(ax_row) != len(labels_by_method):
+        raise MiroInputError(
+            f"ax_row: got {len(ax_row)} axes for {len(labels_by_method)} methods {list(labels_by_method)}."
+        )
+    titles = dict(title_by_method or {})
+    lo, hi = (xy.min(axis=0), xy.max(axis=0)) if len(xy) else (np.zeros(2), np.ones(2))
+    pad = 0.02 * max(float(np.max(hi - lo)), 1e-9)
+    for ax, (method, labels) in zip(ax_row, labels_by_method.items()):
+        labels = np.asarray(labels)
+        if labels.shape != (len(xy),):
+            raise MiroInputError(
+                f"labels_by_method[{method!r}]: expected {len(xy)} labels (one per localization), got shape {labels.shape}."
+            )
+        noise = labels == noise_label
+        colors = cluster_colors(labels, noise_label)
+        ax.scatter(*xy[noise].T, s=0.6 * marker_size, c=NOISE_COLOR, lw=0, rasterized=True, zorder=1)
+        ax.scatter(*xy[~noise].T, s=marker_size, c=colors[~noise], lw=0, rasterized=True, zorder=2)
+        ax.set_xlim(lo[0] - pad, hi[0] + pad)
+        ax.set_ylim(lo[1] - pad, hi[1] + pad)
+        ax.set_aspect("equal")
+        ax.set_title(titles.get(method, method))
+        if scale_bar:
+            length = _nice_length(float(hi[0] - lo[0]))
+            bar = AnchoredSizeBar(
+                ax.transData, length, _length_label(length), "lower right",
+                pad=0.25, borderpad=0.3, sep=2, frameon=True, size_vertical=0,
+                fontproperties={"size": mpl.rcParams["xtick.labelsize"]},
+            )
+            bar.patch.set(facecolor="white", alpha=0.8, edgecolor="none")  # readable over points
+            ax.add_artist(bar)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for spine in ax.spines.values():
+                spine.set_linewidth(0.5)
+                spine.set_color("0.6")
+        else:
+            ax.set_xlabel("x (nm)")
+            ax.set_ylabel("y (nm)")
+
+
+def _bracket(ax, x1: float, x2: float, y: float, height: float, text: str) -> None:
+    ax.plot([x1, x1, x2, x2], [y, y + height, y + height, y], color="0.15", lw=0.7, clip_on=False)
+    ax.text((x1 + x2) / 2, y + height, text, ha="center", va="bottom", fontsize=mpl.rcParams["font.size"])
+
+
+def _tick_label(name: str) -> str:
+    return name.replace("+", "+\n") if len(name) > 8 else name
+
+
+def plot_metric_distributions(
+    axes: Sequence,
+    per_fov_by_method: Mapping[str, pd.DataFrame],
+    metrics: Sequence[str] = FIGURE2_METRICS,
+    stars: Mapping[str, str] | None = None,
+    *,
+    pair: tuple[str, str] | None = None,
+    palette: Sequence[str] | None = None,
+    seed: int = 0,
+) -> None:
+    """Box plot plus jittered per-FOV scatter of each metric, one axes per metric.
+
+    Parameters
+    ----------
+    axes : sequence of Axes
+        One axes per metric.
+    per_fov_by_method : mapping of str to DataFrame
+        Per-FOV metrics tables (``fov`` plus metric columns) by method, in the
+        left-to-right order of the boxes (the paper: DBSCAN, then MIRO + DBSCAN).
+    metrics : sequence of str, default ARI†, IoU, JI_c, RMSRE_N
+        Metric columns to show.
+    stars : mapping of metric to str, optional
+        Significance marks (``"****"`` ... ``"ns"``) drawn on a bracket over
+        ``pair``; metrics without a mark or marked "n/a" get no bracket.
+    pair : (str, str), optional
+        The two methods the bracket joins; the first two methods by default.
+    palette : sequence of colours, optional
+        One colour per method; :data:`METHOD_PALETTE` by default.
+    seed : int, default 0
+        Seed of the horizontal jitter of the scatter.
+
+    Notes
+    -----
+    As in the paper's caption: the central line is the median, the box spans
+    the first to third quartiles, whiskers reach the most extreme points within
+    1.5 × IQR, outliers are empty circles, and every FOV is a filled circle.
+    NaN values are left out.
+    """
+    axes = list(np.ravel(axes))
+    metrics = list(metrics)
+    if len(axes) != len(metrics):
+        raise MiroInputError(f"axes: got {len(axes)} axes for {len(metrics)} metrics {metrics}.")
+    methods = list(per_fov_by_method)
+    if not methods:
+        raise MiroInputError("per_fov_by_method: no method given.")
+    for method, table in per_fov_by_method.items():
+        missing = [m for m in metrics if m not in getattr(table, "columns", [])]
+        if missing:
+            raise MiroInputError(f"per_fov_by_method[{method!r}]: missing metric column(s) {missing}.")
+    if pair is None and len(methods) >= 2:
+        pair = (methods[0], methods[1])
+    if pair is not None and not set(pair) <= set(methods):
+        raise MiroInputError(f"pair: {pair} must name two of the methods {methods}.")
+    colors = list(palette or METHOD_PALETTE)
+    colors = (colors * (len(methods) // len(colors) + 1))[: len(methods)]
+    stars = dict(stars or {})
+    rng = np.random.default_rng(seed)
+
+    for ax, metric in zip(axes, metrics):
+        values = [pd.to_numeric(per_fov_by_method[m][metric], errors="coerce").dropna().to_numpy(float) for m in methods]
+        for i, (vals, color) in enumerate(zip(values, colors)):
+            if vals.size == 0:
+                continue
+            ax.boxplot(
+                vals, positions=[i], widths=0.55, patch_artist=True, manage_ticks=False, zorder=2,
+                boxprops=dict(facecolor=mpl.colors.to_rgba(color, 0.18), edgecolor=color, lw=0.9),
+                medianprops=dict(color=color, lw=1.3),
+                whiskerprops=dict(color=color, lw=0.9),
+                capprops=dict(color=color, lw=0.9),
+                flierprops=dict(marker="o", markersize=3.5, markerfacecolor="none", markeredgecolor=color, markeredgewidth=0.7),
+            )
+            jitter = rng.uniform(-0.17, 0.17, vals.size)
+            ax.scatter(i + jitter, vals, s=5, color=color, alpha=0.55, lw=0, zorder=3)
+        ax.set_xticks(range(len(methods)), [_tick_label(m) for m in methods])
+        ax.set_xlim(-0.6, len(methods) - 0.4)
+        ax.set_ylabel(METRIC_AXIS_LABELS.get(metric, metric))
+        sns.despine(ax=ax)
+        mark = stars.get(metric)
+        finite = np.concatenate([v for v in values if v.size] or [np.zeros(0)])
+        if pair is not None and mark and mark != "n/a" and finite.size:
+            top, bottom = float(finite.max()), float(finite.min())
+            span = (top - bottom) or max(abs(top), 1.0) * 0.1
+            y = top + 0.06 * span
+            _bracket(ax, methods.index(pair[0]), methods.index(pair[1]), y, 0.03 * span, mark)
+            ax.set_ylim(top=max(ax.get_ylim()[1], y + 0.17 * span))
+
+
+def figure2(
+    xy,
+    labels_by_method: Mapping[str, np.ndarray],
+    per_fov_by_method: Mapping[str, pd.DataFrame],
+    stars: Mapping[str, str] | None = None,
+    scenario_title: str | None = None,
+    *,
+    title_by_method: Mapping[str, str] | None = None,
+    metrics: Sequence[str] = FIGURE2_METRICS,
+    noise_label: int = -1,
+    figsize: tuple[float, float] = (7.2, 4.8),
+) -> Figure:
+    """One panel of the paper's Figure 2 for one scenario.
+
+    Parameters
+    ----------
+    xy : array-like of shape (n, 2)
+        Localizations of the example FOV, in nm.
+    labels_by_method : mapping of str to array of shape (n,)
+        Top row, left to right: e.g. ``{"DBSCAN": ..., "MIRO+DBSCAN": ...,
+        "Ground truth": ...}``.
+    per_fov_by_method : mapping of str to DataFrame
+        Per-FOV metrics tables for the bottom row, e.g. ``{"DBSCAN": ...,
+        "MIRO+DBSCAN": ...}``.
+    stars : mapping of metric to str, optional
+        Significance of the improvement per metric, e.g.
+        ``dict(zip(cmp.metric, cmp.stars))`` for ``cmp`` from
+        :func:`miro.stats.compare_methods`.
+    scenario_title : str, optional
+        Figure title (e.g. "Scenario 8 blinking").
+    title_by_method, noise_label
+        Passed to :func:`plot_fov_panels`.
+    metrics : sequence of str, default ARI†, IoU, JI_c, RMSRE_N
+        Bottom-row metrics.
+    figsize : (float, float), default (7.2, 4.8)
+        Inches; 7.2 in is a two-column journal width, at which the
+        :data:`PAPER_RC` font sizes (6.5–8 pt) are read at print size.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``len(labels_by_method) + len(metrics)`` axes: the FOV panels first,
+        then the metric panels. Save it with :func:`save_figure`.
+    """
+    n_top, n_bottom = len(labels_by_method), len(metrics)
+    if n_top == 0 or n_bottom == 0:
+        raise MiroInputError("figure2: need at least one FOV panel (labels_by_method) and one metric.")
+    cols = math.lcm(n_top, n_bottom)
+    with mpl.rc_context(PAPER_RC):
+        fig = Figure(figsize=figsize, layout="constrained")
+        gs = fig.add_gridspec(2, cols, height_ratios=[1.3, 1.0])
+        top = [fig.add_subplot(gs[0, i * cols // n_top:(i + 1) * cols // n_top]) for i in range(n_top)]
+        bottom = [fig.add_subplot(gs[1, i * cols // n_bottom:(i + 1) * cols // n_bottom]) for i in range(n_bottom)]
+        plot_fov_panels(top, xy, labels_by_method, title_by_method, noise_label=noise_label)
+        plot_metric_distributions(bottom, per_fov_by_method, metrics, stars)
+        if scenario_title:
+            fig.suptitle(scenario_title, fontsize=9, fontweight="bold")
+    return fig
+
+
+def save_figure(fig: Figure, path_png, path_svg=None, *, dpi: int = 300) -> list[Path]:
+    """Write a figure as PNG (and optionally SVG), creating parent folders.
+
+    Parameters
+    ----------
+    fig : Figure
+        e.g. from :func:`figure2`.
+    path_png : str or Path
+        PNG output, rendered by Agg at ``dpi``.
+    path_svg : str or Path, optional
+        SVG output (text kept as text; localizations are embedded as a raster
+        so the file stays small).
+    dpi : int, default 300
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    written = []
+    with mpl.rc_context({"svg.fonttype": "none"}):
+        for path, fmt in ((path_png, "png"), (path_svg, "svg")):
+            if path is None:
+                continue
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fig.savefig(path, format=fmt, dpi=dpi, facecolor="white")
+            written.append(path)
+    return written

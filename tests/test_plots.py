@@ -1,0 +1,129 @@
+"""Tests of miro.plots on small synthetic data (no display needed)."""
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from miro.errors import MiroInputError
+from miro.plots import (
+    FIGURE2_METRICS,
+    NOISE_COLOR,
+    cluster_colors,
+    figure2,
+    plot_fov_panels,
+    plot_metric_distributions,
+    save_figure,
+)
+from miro.stats import METRICS
+
+
+@pytest.fixture
+def fov():
+    rng = np.random.default_rng(0)
+    centers = rng.uniform(0, 2000, (8, 2))
+    xy = np.vstack([c + rng.normal(0, 25, (15, 2)) for c in centers] + [rng.uniform(0, 2000, (60, 2))])
+    truth = np.r_[np.repeat(np.arange(8), 15), -np.ones(60, int)]
+    dbscan = truth.copy()
+    dbscan[truth == 1] = 0  # two clusters merged
+    dbscan[rng.random(truth.size) < 0.1] = -1
+    return xy, {"DBSCAN": dbscan, "MIRO+DBSCAN": truth.copy(), "Ground truth": truth}
+
+
+@pytest.fixture
+def per_fov():
+    rng = np.random.default_rng(1)
+
+    def table(shift):
+        return pd.DataFrame({"fov": np.arange(1, 21), **{m: rng.normal(0.6 + shift, 0.05, 20) for m in METRICS}})
+
+    return {"DBSCAN": table(0.0), "MIRO+DBSCAN": table(0.05)}
+
+
+def test_cluster_colors_noise_grey_and_clusters_coloured():
+    labels = np.array([-1, 0, 0, 5, -1, 5, 7])
+    colors = cluster_colors(labels)
+    assert colors.shape == (7, 4)
+    grey = mpl.colors.to_rgba(NOISE_COLOR)
+    assert np.allclose(colors[[0, 4]], grey)
+    assert not np.allclose(colors[1], grey)
+    assert np.allclose(colors[1], colors[2]) and np.allclose(colors[3], colors[5])
+    assert not np.allclose(colors[1], colors[3])
+    # ground truth with 0 as background
+    assert np.allclose(cluster_colors(np.array([0, 1]), noise_label=0)[0], grey)
+
+
+def test_fov_panels(fov):
+    xy, labels = fov
+    fig = Figure()
+    axes = fig.subplots(1, 3)
+    plot_fov_panels(axes, xy, labels, {"MIRO+DBSCAN": "MIRO + DBSCAN"})
+    assert [ax.get_title() for ax in axes] == ["DBSCAN", "MIRO + DBSCAN", "Ground truth"]
+    for ax in axes:
+        assert ax.get_aspect() == 1.0
+        assert len(ax.collections) == 2  # noise underneath, clusters on top
+        assert any("nm" in t.get_text() for t in ax.findobj(mpl.text.Text))  # scale bar
+    n_noise = len(ax.collections[0].get_offsets())
+    assert n_noise == 60
+
+
+def test_fov_panels_nm_axes_and_errors(fov):
+    xy, labels = fov
+    fig = Figure()
+    ax = fig.subplots(1, 1)
+    plot_fov_panels([ax], xy, {"GT": labels["Ground truth"]}, scale_bar=False)
+    assert ax.get_xlabel() == "x (nm)"
+    with pytest.raises(MiroInputError, match="2 axes for 3 methods"):
+        plot_fov_panels(Figure().subplots(1, 2), xy, labels)
+    with pytest.raises(MiroInputError, match="one per localization"):
+        plot_fov_panels([ax], xy, {"GT": labels["Ground truth"][:-1]})
+    with pytest.raises(MiroInputError, match=r"\(n, 2\)"):
+        plot_fov_panels([ax], xy[:, :1], {"GT": labels["Ground truth"]})
+
+
+def test_metric_distributions(per_fov):
+    fig = Figure()
+    axes = fig.subplots(1, 4)
+    plot_metric_distributions(axes, per_fov, FIGURE2_METRICS, {"ARI_dagger": "****", "IoU": "ns", "JIc": "n/a"})
+    texts = [[t.get_text() for t in ax.texts] for ax in axes]
+    assert texts == [["****"], ["ns"], [], []]
+    for ax in axes:
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["DBSCAN", "MIRO+\nDBSCAN"]
+        assert len(ax.collections) == 2  # one per-FOV scatter per method
+    assert axes[3].get_ylabel() == r"RMSRE$_{N}$"
+    # the bracket sits above every point
+    top = max(df["ARI_dagger"].max() for df in per_fov.values())
+    assert axes[0].texts[0].get_position()[1] > top
+
+
+def test_metric_distributions_errors(per_fov):
+    axes = Figure().subplots(1, 2)
+    with pytest.raises(MiroInputError, match="2 axes for 4 metrics"):
+        plot_metric_distributions(axes, per_fov)
+    with pytest.raises(MiroInputError, match="IoU"):
+        plot_metric_distributions(axes, {"A": per_fov["DBSCAN"].drop(columns="IoU")}, ("ARI", "IoU"))
+
+
+def test_figure2_layout_and_save(tmp_path, fov, per_fov):
+    xy, labels = fov
+    per_fov["MIRO+DBSCAN"].loc[3, "IoU"] = np.nan  # a failed FOV must not break the plot
+    fig = figure2(xy, labels, per_fov, {"ARI_dagger": "***", "IoU": "**", "JIc": "*", "RMSRE_N": "ns"}, "Scenario 8")
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 3 + 4
+    assert fig.get_suptitle() == "Scenario 8"
+    assert [ax.get_title() for ax in fig.axes[:3]] == list(labels)
+    png, svg = tmp_path / "out" / "fig2.png", tmp_path / "out" / "fig2.svg"
+    written = save_figure(fig, png, svg, dpi=60)
+    assert written == [png, svg]
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+    text = svg.read_text()
+    assert "<svg" in text and "Scenario 8" in text  # text kept as text
+    assert save_figure(fig, tmp_path / "only.png") == [tmp_path / "only.png"]
+
+
+def test_figure2_other_panel_counts(fov, per_fov):
+    xy, labels = fov
+    fig = figure2(xy, {"GT": labels["Ground truth"]}, per_fov, metrics=("ARI", "AMI", "RMSE_xy"))
+    assert len(fig.axes) == 1 + 3
+    assert fig.axes[-1].get_ylabel() == r"RMSE$_{x,y}$ (nm)"
