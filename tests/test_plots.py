@@ -24,10 +24,10 @@ def fov():
     rng = np.random.default_rng(0)
     centers = rng.uniform(0, 2000, (8, 2))
     xy = np.vstack([c + rng.normal(0, 25, (15, 2)) for c in centers] + [rng.uniform(0, 2000, (60, 2))])
-    truth = np.r_[np.repeat(np.arange(8), 15), -np.ones(60, int)]
+    truth = np.r_[np.repeat(np.arange(1, 9), 15), np.zeros(60, int)]  # 0 = not clustered
     dbscan = truth.copy()
-    dbscan[truth == 1] = 0  # two clusters merged
-    dbscan[rng.random(truth.size) < 0.1] = -1
+    dbscan[truth == 2] = 1  # two clusters merged
+    dbscan[rng.random(truth.size) < 0.1] = 0
     return xy, {"DBSCAN": dbscan, "MIRO+DBSCAN": truth.copy(), "Ground truth": truth}
 
 
@@ -42,7 +42,7 @@ def per_fov():
 
 
 def test_cluster_colors_noise_grey_and_clusters_coloured():
-    labels = np.array([-1, 0, 0, 5, -1, 5, 7])
+    labels = np.array([0, 1, 1, 5, 0, 5, 7])
     colors = cluster_colors(labels)
     assert colors.shape == (7, 4)
     grey = mpl.colors.to_rgba(NOISE_COLOR)
@@ -50,8 +50,8 @@ def test_cluster_colors_noise_grey_and_clusters_coloured():
     assert not np.allclose(colors[1], grey)
     assert np.allclose(colors[1], colors[2]) and np.allclose(colors[3], colors[5])
     assert not np.allclose(colors[1], colors[3])
-    # ground truth with 0 as background
-    assert np.allclose(cluster_colors(np.array([0, 1]), noise_label=0)[0], grey)
+    # another noise label (sklearn's -1)
+    assert np.allclose(cluster_colors(np.array([-1, 1]), noise_label=-1)[0], grey)
 
 
 def test_fov_panels(fov):

@@ -261,3 +261,20 @@ def test_summarize_hand_table():
 def test_summarize_rejects_non_numeric():
     with pytest.raises(MiroInputError, match="IoU"):
         summarize(pd.DataFrame({"fov": [1, 2], "IoU": ["a", "b"]}), "s", "m")
+
+
+def test_compare_to_baseline_tests_every_other_method():
+    from miro.stats import compare_to_baseline
+
+    rng = np.random.default_rng(3)
+
+    def table(shift):
+        return pd.DataFrame({"fov": np.arange(1, 31), **{m: rng.normal(0.6 + shift, 0.05, 30) for m in METRICS}})
+
+    per_fov = {("s1", "DBSCAN"): table(0), ("s1", "MIRO"): table(0.1), ("s1", "MIRO_released"): table(0.1), ("s2", "DBSCAN"): table(0)}
+    out = compare_to_baseline(per_fov)
+    assert list(out.columns) == ["scenario", "method", "metric", "test", "statistic", "p", "d", "stars", "n"]
+    assert len(out) == 2 * len(METRICS) and set(out["method"]) == {"MIRO", "MIRO_released"}
+    assert (out.loc[out["metric"] == "ARI", "p"] < 0.001).all()
+    empty = compare_to_baseline({("s2", "DBSCAN"): table(0)})
+    assert empty.empty and "p" in empty.columns

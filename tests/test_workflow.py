@@ -78,8 +78,19 @@ def test_tiny_end_to_end(tmp_path):
     per_fov = pd.read_csv(tmp_path / "results" / "metrics" / "scenario8" / "DBSCAN.csv")
     assert list(per_fov["fov"]) == [1, 2, 3]
     assert per_fov.drop(columns="fov").notna().all().all()
-    for name in ("table1.md", "paper_comparison.md"):
+    for name in ("table1.md", "table1.tex", "paper_comparison.md"):
         assert (tmp_path / "results" / "tables" / name).stat().st_size > 0
+    assert "\\begin{tabular}" in (tmp_path / "results" / "tables" / "table1.tex").read_text()
+    stats = pd.read_csv(tmp_path / "results" / "tables" / "stats.csv")
+    assert list(stats.columns) == ["scenario", "method", "metric", "test", "statistic", "p", "d", "stars", "n"]
+    for scenario in ("scenario8", "scenario6_blinking"):
+        for suffix in ("png", "svg"):
+            assert (tmp_path / "results" / "figures" / "figure2" / f"{scenario}.{suffix}").stat().st_size > 10_000
+    snakemake(
+        "--cores", "1", "--directory", str(tmp_path), "--configfile", str(TINY), "--config", *local_urls(),
+        "--report", str(tmp_path / "report.html"),
+    )
+    assert "figure2" in (tmp_path / "report.html").read_text(errors="ignore")
     # a second run has nothing to do
     again = snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(TINY), "--config", *local_urls())
     assert "Nothing to be done" in again.stdout + again.stderr

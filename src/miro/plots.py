@@ -75,15 +75,15 @@ METHOD_PALETTE: tuple[str, ...] = ("#8c8c8c", "#1f77b4", "#d62728", "#2ca02c")
 _CLUSTER_PALETTE = [c for i, c in enumerate(mpl.colormaps["tab20"].colors) if i not in (14, 15)]
 
 
-def cluster_colors(labels, noise_label: int = -1, seed: int = 0) -> np.ndarray:
+def cluster_colors(labels, noise_label: int = 0, seed: int = 0) -> np.ndarray:
     """RGBA colour of every localization from its cluster label.
 
     Parameters
     ----------
     labels : array-like of int, shape (n,)
         Cluster label per localization; ``noise_label`` marks background.
-    noise_label : int, default -1
-        Label of non-clustered localizations (DBSCAN's convention), drawn grey.
+    noise_label : int, default 0
+        Label of non-clustered localizations (0, the benchmark convention), drawn grey.
     seed : int, default 0
         Seed of the shuffle that spreads the 18 qualitative colours over
         labels, so that clusters with consecutive ids rarely share a colour.
@@ -135,7 +135,7 @@ def plot_fov_panels(
     labels_by_method: Mapping[str, np.ndarray],
     title_by_method: Mapping[str, str] | None = None,
     *,
-    noise_label: int = -1,
+    noise_label: int = 0,
     marker_size: float = 1.5,
     scale_bar: bool = True,
 ) -> None:
@@ -153,7 +153,7 @@ def plot_fov_panels(
         "Ground truth": ...}``.
     title_by_method : mapping of str to str, optional
         Panel titles; the method key by default.
-    noise_label : int, default -1
+    noise_label : int, default 0
         Label of non-clustered localizations, drawn small and grey underneath.
     marker_size : float, default 1.5
         Marker area in points² (clusters; noise uses 60 % of it).
@@ -313,7 +313,7 @@ def figure2(
     *,
     title_by_method: Mapping[str, str] | None = None,
     metrics: Sequence[str] = FIGURE2_METRICS,
-    noise_label: int = -1,
+    noise_label: int = 0,
     figsize: tuple[float, float] = (7.2, 4.8),
 ) -> Figure:
     """One panel of the paper's Figure 2 for one scenario.

@@ -420,3 +420,29 @@ def summarize(per_fov: pd.DataFrame, scenario: str, method: str) -> pd.DataFrame
         sd = float(values.std(ddof=1)) if n > 1 else math.nan
         rows.append({"scenario": scenario, "method": method, "metric": metric, "mean": mean, "sd": sd, "n_fov": n})
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS)).astype({"n_fov": int})
+
+
+def compare_to_baseline(per_fov: Mapping[tuple[str, str], pd.DataFrame], baseline: str = "DBSCAN") -> pd.DataFrame:
+    """Test every method against ``baseline`` in every scenario (the ``stats.csv`` table).
+
+    Parameters
+    ----------
+    per_fov : mapping of (scenario, method) to DataFrame
+        Per-FOV metrics tables.
+    baseline : str, default "DBSCAN"
+        Method every other method of the same scenario is compared with.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``scenario, method, metric, test, statistic, p, d, stars, n``:
+        one row per scenario, non-baseline method and metric; no rows when no
+        scenario has both the baseline and another method.
+    """
+    tables = [
+        compare_methods(table, per_fov[(scenario, baseline)], scenario, method=method)
+        for (scenario, method), table in per_fov.items()
+        if method != baseline and (scenario, baseline) in per_fov
+    ]
+    columns = [COMPARISON_COLUMNS[0], "method", *COMPARISON_COLUMNS[1:]]
+    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=columns)

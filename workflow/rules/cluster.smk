@@ -18,3 +18,25 @@ rule dbscan_baseline:
         "../envs/miro.yaml"
     script:
         "../scripts/dbscan_baseline.py"
+
+
+rule miro_released:
+    input:
+        data=scenario_data_dir,
+        weights=released_weights_file,
+    output:
+        labels="results/labels/{scenario}/MIRO_released.csv",
+    params:
+        fovs=test_fovs,
+        miro=miro_params,
+    threads: 2
+    resources:
+        gpu=1,
+    log:
+        "logs/miro_released/{scenario}.log",
+    benchmark:
+        "results/benchmarks/miro_released/{scenario}.tsv"
+    conda:
+        "../envs/miro.yaml"
+    script:
+        "../scripts/miro_cluster.py"

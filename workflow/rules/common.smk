@@ -27,6 +27,7 @@ def dataset_id(folder):
 
 
 BENCHMARK_MANIFEST = read_manifest(repo_path(config["benchmark_manifest"]))
+WEIGHTS_MANIFEST = read_manifest(repo_path(config["released_weights_manifest"]))
 DATASETS = {dataset_id(folder): folder for folder in BENCHMARK_MANIFEST["folder"].unique()}
 
 for _scenario in SCENARIOS.values():
@@ -38,14 +39,18 @@ for _scenario in SCENARIOS.values():
     for _method in METHODS:
         if _method.startswith("MIRO") and "miro" not in _scenario:
             raise ValueError(f"config: scenario {_scenario['id']} has no 'miro' block but method {_method} is requested; add one")
-        if _method == "MIRO_released" and "released_weights" not in _scenario["miro"]:
-            raise ValueError(f"config: scenario {_scenario['id']} lacks miro.released_weights needed by MIRO_released")
+        if _method == "MIRO_released" and _scenario["miro"].get("released_weights") not in set(WEIGHTS_MANIFEST["file"]):
+            raise ValueError(
+                f"config: scenario {_scenario['id']}: miro.released_weights must name a file of "
+                f"{config['released_weights_manifest']} for method MIRO_released"
+            )
 
 
 wildcard_constraints:
     scenario="|".join(SCENARIOS),
     method="|".join(METHODS),
     dataset="|".join(DATASETS),
+    weights="|".join(re.escape(name) for name in WEIGHTS_MANIFEST["file"]),
 
 
 def scenario_data_dir(wildcards):
@@ -74,13 +79,50 @@ def dbscan_params(wildcards):
     return SCENARIOS[wildcards.scenario]["dbscan"]
 
 
+def miro_params(wildcards):
+    return SCENARIOS[wildcards.scenario]["miro"]
+
+
+def released_weights_file(wildcards):
+    return f"resources/weights/released/{SCENARIOS[wildcards.scenario]['miro']['released_weights']}"
+
+
+def scenario_method_pairs():
+    """(scenario, method) of every metrics table, in the order of metrics_files()."""
+    return [(scenario, method) for scenario in SCENARIOS for method in METHODS]
+
+
 def metrics_files():
-    return expand("results/metrics/{scenario}/{method}.csv", scenario=SCENARIOS, method=METHODS)
+    return [f"results/metrics/{scenario}/{method}.csv" for scenario, method in scenario_method_pairs()]
+
+
+def scenario_labels():
+    return {sid: scenario.get("label", sid) for sid, scenario in SCENARIOS.items()}
+
+
+def scenario_label_files(wildcards):
+    return [f"results/labels/{wildcards.scenario}/{method}.csv" for method in METHODS]
+
+
+def scenario_metric_files(wildcards):
+    return [f"results/metrics/{wildcards.scenario}/{method}.csv" for method in METHODS]
+
+
+def figure_fov(wildcards):
+    """Example FOV of Figure 2: the scenario's `figure_fov`, else its first test FOV."""
+    fovs = test_fovs(wildcards)
+    chosen = SCENARIOS[wildcards.scenario].get("figure_fov", fovs[0])
+    if chosen not in fovs:
+        raise ValueError(f"config: scenario {wildcards.scenario}: figure_fov {chosen} is not a test FOV")
+    return chosen
 
 
 def final_outputs():
     return [
         "results/tables/table1.csv",
         "results/tables/table1.md",
+        "results/tables/table1.tex",
         "results/tables/paper_comparison.md",
+        "results/tables/stats.csv",
+        *expand("results/figures/figure2/{scenario}.png", scenario=SCENARIOS),
     ]

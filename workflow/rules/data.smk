@@ -15,3 +15,17 @@ rule download_benchmark:
         "../envs/miro.yaml"
     script:
         "../scripts/download_benchmark.py"
+
+
+rule download_released_weights:
+    output:
+        "resources/weights/released/{weights}",
+    params:
+        base_url=config["released_weights_base_url"],
+        manifest=repo_path(config["released_weights_manifest"]),
+    log:
+        "logs/download_released_weights/{weights}.log",
+    conda:
+        "../envs/miro.yaml"
+    script:
+        "../scripts/download_weights.py"

@@ -1,19 +1,24 @@
-# Tables: Table 1 (long CSV and the paper's layout) and the comparison with the
-# published values.
+# Tables: Table 1 (long CSV, the paper's layout in Markdown and LaTeX) and the
+# comparison with the published values.
 
 
 rule table1:
     input:
         metrics=metrics_files(),
+        stats="results/tables/stats.csv",
         paper=repo_path(config["paper_table1"]),
     output:
-        csv="results/tables/table1.csv",
+        csv=report("results/tables/table1.csv", caption="../report/table1.rst", category="Tables"),
         markdown="results/tables/table1.md",
-        comparison="results/tables/paper_comparison.md",
+        latex="results/tables/table1.tex",
+        comparison=report(
+            "results/tables/paper_comparison.md",
+            caption="../report/paper_comparison.rst",
+            category="Tables",
+        ),
     params:
-        scenarios=list(SCENARIOS),
-        methods=METHODS,
-        labels={sid: s.get("label", sid) for sid, s in SCENARIOS.items()},
+        pairs=scenario_method_pairs(),
+        labels=scenario_labels(),
     log:
         "logs/table1.log",
     conda:

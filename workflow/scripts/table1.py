@@ -1,5 +1,6 @@
 """Table 1: long CSV (scenario, method, metric, mean, sd, n_fov), the paper's
-layout in markdown, and the comparison with the published values."""
+layout in Markdown and LaTeX with significance marks, and the comparison with
+the published values."""
 
 from pathlib import Path
 
@@ -12,15 +13,18 @@ from miro.stats import summarize
 
 
 def main(smk):
-    pairs = [(s, m) for s in smk.params.scenarios for m in smk.params.methods]
     summary = pd.concat(
-        [summarize(pd.read_csv(path), scenario, method) for (scenario, method), path in zip(pairs, smk.input.metrics)],
+        [summarize(pd.read_csv(path), scenario, method) for (scenario, method), path in zip(smk.params.pairs, smk.input.metrics)],
         ignore_index=True,
     )
+    stats = pd.read_csv(smk.input.stats)
+    stats = stats if len(stats) else None
+    labels = smk.params.labels
     write_csv(summary, smk.output.csv)
-    paper = pd.read_csv(smk.input.paper, sep="\t")
-    Path(smk.output.markdown).write_text(tables.table1_markdown(summary, scenario_labels=smk.params.labels))
-    Path(smk.output.comparison).write_text(tables.paper_comparison_markdown(summary, paper))
+    Path(smk.output.markdown).write_text(tables.table1_markdown(summary, stats, scenario_labels=labels))
+    Path(smk.output.latex).write_text(tables.table1_latex(summary, stats, scenario_labels=labels))
+    paper = tables.read_paper_table1(smk.input.paper)
+    Path(smk.output.comparison).write_text(tables.paper_comparison_markdown(summary, paper, scenario_labels=labels))
 
 
 if __name__ == "__main__":

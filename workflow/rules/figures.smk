@@ -1,0 +1,28 @@
+# Figure 2 of the paper, one per scenario: an example FOV clustered by every
+# method next to the ground truth, and the per-FOV metric distributions.
+
+
+rule figure2:
+    input:
+        data=scenario_data_dir,
+        labels=scenario_label_files,
+        metrics=scenario_metric_files,
+        stats="results/tables/stats.csv",
+    output:
+        png=report(
+            "results/figures/figure2/{scenario}.png",
+            caption="../report/figure2.rst",
+            category="Figure 2",
+            labels={"scenario": "{scenario}"},
+        ),
+        svg="results/figures/figure2/{scenario}.svg",
+    params:
+        methods=METHODS,
+        fov=figure_fov,
+        title=lambda wildcards: SCENARIOS[wildcards.scenario].get("label", wildcards.scenario),
+    log:
+        "logs/figure2/{scenario}.log",
+    conda:
+        "../envs/miro.yaml"
+    script:
+        "../scripts/figure2.py"

@@ -1,0 +1,21 @@
+# Paired statistics: every MIRO-type method against plain DBSCAN, per scenario
+# and metric, paired over test FOVs.
+
+
+rule stats:
+    input:
+        metrics=metrics_files(),
+    output:
+        stats=report(
+            "results/tables/stats.csv",
+            caption="../report/stats.rst",
+            category="Tables",
+        ),
+    params:
+        pairs=scenario_method_pairs(),
+    log:
+        "logs/stats.log",
+    conda:
+        "../envs/miro.yaml"
+    script:
+        "../scripts/stats.py"

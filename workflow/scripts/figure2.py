@@ -1,0 +1,31 @@
+"""Figure 2 for one scenario: example FOV per method + ground truth, metric distributions."""
+
+import pandas as pd
+from script_utils import run
+
+from miro.io import list_fovs, read_labels, read_localizations
+from miro.plots import figure2, save_figure
+
+DISPLAY = {"DBSCAN": "DBSCAN", "MIRO": "MIRO+DBSCAN", "MIRO_released": "MIRO (released)+DBSCAN"}
+
+
+def main(smk):
+    fov = smk.params.fov
+    table = read_localizations(list_fovs(smk.input.data)[fov], require_labels=True)
+    labels = {DISPLAY[m]: read_labels(path)[fov] for m, path in zip(smk.params.methods, smk.input.labels)}
+    labels["Ground truth"] = table["index"].to_numpy()
+    per_fov = {DISPLAY[m]: pd.read_csv(path) for m, path in zip(smk.params.methods, smk.input.metrics)}
+    stats = pd.read_csv(smk.input.stats)
+    scenario = smk.wildcards.scenario
+    # stars of the first MIRO-type method (MIRO if evaluated, else MIRO_released)
+    miro_methods = [m for m in smk.params.methods if m != "DBSCAN"]
+    stars = None
+    if miro_methods:
+        rows = stats[(stats["scenario"] == scenario) & (stats["method"] == miro_methods[0])]
+        stars = dict(zip(rows["metric"], rows["stars"]))
+    fig = figure2(table[["x", "y"]].to_numpy(), labels, per_fov, stars, f"{smk.params.title} (FOV {fov})")
+    save_figure(fig, smk.output.png, smk.output.svg)
+
+
+if __name__ == "__main__":
+    run(main, snakemake)  # noqa: F821

@@ -1,0 +1,31 @@
+"""MIRO + DBSCAN on every test FOV of a scenario with a trained or released model."""
+
+import logging
+
+import torch
+from script_utils import run
+
+from miro.inference import miro_dbscan
+from miro.io import list_fovs, read_localizations, write_labels
+from miro.weights import load_checkpoint
+
+
+def main(smk):
+    torch.set_num_threads(smk.threads)
+    device = "cuda" if smk.resources.get("gpu", 0) and torch.cuda.is_available() else "cpu"
+    settings = smk.params.miro
+    model, _ = load_checkpoint(smk.input.weights, num_steps=settings["num_steps"], map_location=device)
+    files = list_fovs(smk.input.data)
+    labels = {}
+    for fov in smk.params.fovs:
+        xy = read_localizations(files[fov])[["x", "y"]].to_numpy()
+        labels[fov] = miro_dbscan(
+            model, xy, settings["connectivity_radius"], settings["dbscan"]["eps"], settings["dbscan"]["min_samples"],
+            num_steps=settings["num_steps"], device=device,
+        )
+        logging.info("FOV %d: %d localizations, %d clusters (%s)", fov, len(xy), labels[fov].max(), device)
+    write_labels(smk.output.labels, labels)
+
+
+if __name__ == "__main__":
+    run(main, snakemake)  # noqa: F821
