@@ -14,6 +14,18 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
+
+
+# Downloads need the internet (often missing on compute nodes); the tables and
+# figures take seconds: run them where Snakemake runs, not as cluster jobs.
+localrules:
+    download_benchmark,
+    download_released_weights,
+    stats,
+    table1,
+    figure2,
+
+
 include: "workflow/rules/data.smk"
 include: "workflow/rules/cluster.smk"
 include: "workflow/rules/metrics.smk"
