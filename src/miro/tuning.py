@@ -1,0 +1,246 @@
+r"""Choose DBSCAN's ``eps`` and ``min_samples`` on held-in point clouds.
+
+The authors picked the MIRO + DBSCAN parameters "through visual inspection"
+(``benchmark-metadata.json``, ``MIRO_DBSCAN_params``). This module replaces
+that step by a grid search that maximises (or, for lower-is-better scores,
+minimises) a metric of :mod:`miro.metrics`, averaged over *held-in* point
+clouds only: the training FOVs themselves, or point clouds synthesised from
+the training clusters (:func:`miro.training_sets.synthesize`, positions
+multiplied by the FOV size in nm). Test FOVs are never needed: every function
+takes the point clouds explicitly.
+
+Two searches:
+
+* :func:`tune_dbscan` — plain DBSCAN on the raw coordinates (nm).
+* :func:`tune_miro_dbscan` — DBSCAN on MIRO-squeezed coordinates (nm, e.g.
+  from :func:`miro.inference.squeeze_fov`), scored against the raw
+  coordinates (the metrics that use positions, IoU, JIc, RMSRE_N and
+  RMSE_xy, see the original localizations, as in the benchmark). The squeezed
+  coordinates are passed in, so tuning does not depend on the model.
+
+For each grid point the metric is computed per point cloud and averaged
+(NaN, e.g. RMSE_xy with no matched cluster, is skipped by the mean; a grid
+point whose every cloud is NaN ranks last). Ties go to the first grid point
+in the order (eps ascending, min_samples ascending).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from miro import metrics as _metrics
+from miro.clustering import dbscan_labels
+from miro.errors import MiroInputError
+
+__all__ = ["TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "metric_function"]
+
+
+_FUNCTIONS = {
+    "ARI_dagger": lambda xy, t, p: _metrics.ari_dagger(t, p),
+    "IoU": lambda xy, t, p: _metrics.iou(xy, t, p),
+    "JIc": lambda xy, t, p: _metrics.jic(xy, t, p),
+    "RMSRE_N": lambda xy, t, p: _metrics.rmsre_n(xy, t, p),
+    "RMSE_xy": lambda xy, t, p: _metrics.rmse_xy(xy, t, p),
+    "AMI": lambda xy, t, p: _metrics.ami(t, p),
+    "ARI_c": lambda xy, t, p: _metrics.ari_c(t, p),
+    "ARI": lambda xy, t, p: _metrics.ari(t, p),
+}
+
+
+class TuningResult(NamedTuple):
+    """Result of a grid search.
+
+    Attributes
+    ----------
+    best : dict
+        ``{"eps": float, "min_samples": int, "score": float, "metric": str}``.
+    grid : pandas.DataFrame
+        One row per grid point: ``eps``, ``min_samples``, ``score`` (mean over
+        clouds), ``score_sd`` (SD over clouds, ddof 0), ``n_valid`` (clouds
+        with a finite score), ``rank`` (1 = best), then ``cloud_<i>``, the
+        score of every cloud.
+    """
+
+    best: dict
+    grid: pd.DataFrame
+
+
+def metric_function(metric) -> tuple[Callable, bool, str]:
+    """``(f(xy, labels_true, labels_pred) -> float, higher_is_better, name)`` for a metric.
+
+    ``metric`` is a name in :data:`miro.metrics.METRICS` or a tuple
+    ``(callable, higher_is_better)``.
+    """
+    if isinstance(metric, str):
+        if metric not in _FUNCTIONS:
+            raise MiroInputError(f"metric: expected one of {', '.join(_metrics.METRICS)}, got {metric!r}")
+        return _FUNCTIONS[metric], bool(_metrics.HIGHER_IS_BETTER[metric]), metric
+    if isinstance(metric, tuple) and len(metric) == 2 and callable(metric[0]):
+        fn, higher = metric
+        return fn, bool(higher), getattr(fn, "__name__", "custom")
+    raise MiroInputError(
+        f"metric: give a name from miro.metrics.METRICS or a (callable(xy, labels_true, labels_pred), higher_is_better) pair, got {metric!r}"
+    )
+
+
+def _grid_values(values, name: str, integer: bool) -> list:
+    try:
+        vals = [v for v in np.asarray(values, dtype=float).reshape(-1)]
+    except (TypeError, ValueError):
+        raise MiroInputError(f"{name}: expected a sequence of numbers, got {values!r}") from None
+    if not vals:
+        raise MiroInputError(f"{name}: the grid is empty; give at least one value")
+    out = []
+    for v in vals:
+        if not math.isfinite(v) or v <= 0 or (integer and v != round(v)):
+            kind = "integers >= 1" if integer else "positive numbers (nm)"
+            raise MiroInputError(f"{name}: values must be {kind}, got {v!r}")
+        out.append(int(round(v)) if integer else float(v))
+    return sorted(set(out))
+
+
+def _as_cloud(xy, name: str) -> np.ndarray:
+    arr = np.asarray(xy, dtype=np.float64)
+    if arr.ndim != 2 or arr.shape[1] != 2 or not np.all(np.isfinite(arr)):
+        raise MiroInputError(f"{name}: expected a finite (n, 2) array of coordinates in nm, got shape {arr.shape}")
+    return arr
+
+
+def grid_search(
+    cluster_xy: Sequence,
+    score_xy: Sequence,
+    labels_true: Sequence,
+    *,
+    eps: Sequence[float],
+    min_samples: Sequence[int],
+    metric="ARI_dagger",
+) -> TuningResult:
+    r"""DBSCAN on ``cluster_xy``, scored on ``score_xy`` against ``labels_true``, for every grid point.
+
+    Parameters
+    ----------
+    cluster_xy : sequence of array_like (n_i, 2)
+        Coordinates DBSCAN sees (nm), one array per held-in point cloud.
+    score_xy : sequence of array_like (n_i, 2)
+        Coordinates the metric sees (nm), row-aligned with ``cluster_xy``.
+    labels_true : sequence of array_like (n_i,)
+        Ground truth, 0 = not clustered.
+    eps : sequence of float
+        Neighbourhood radii (nm, the unit of ``cluster_xy``).
+    min_samples : sequence of int
+        DBSCAN ``min_samples`` (the point itself included).
+    metric : str or (callable, bool), default "ARI_dagger"
+        A name of :data:`miro.metrics.METRICS` (its direction from
+        :data:`miro.metrics.HIGHER_IS_BETTER`), or ``(f, higher_is_better)``
+        with ``f(xy, labels_true, labels_pred) -> float``.
+
+    Returns
+    -------
+    TuningResult
+    """
+    fn, higher, name = metric_function(metric)
+    eps_values = _grid_values(eps, "eps", integer=False)
+    ms_values = _grid_values(min_samples, "min_samples", integer=True)
+    if not (len(cluster_xy) == len(score_xy) == len(labels_true)):
+        raise MiroInputError(
+            f"point clouds: {len(cluster_xy)} clustering arrays, {len(score_xy)} scoring arrays and "
+            f"{len(labels_true)} label arrays; give one of each per held-in cloud"
+        )
+    if len(cluster_xy) == 0:
+        raise MiroInputError("point clouds: none given; pass the training FOVs or simulated held-in clouds")
+    clouds = []
+    for i, (cxy, sxy, lab) in enumerate(zip(cluster_xy, score_xy, labels_true)):
+        cxy = _as_cloud(cxy, f"cluster_xy[{i}]")
+        sxy = _as_cloud(sxy, f"score_xy[{i}]")
+        lab = np.asarray(lab).reshape(-1)
+        if not (len(cxy) == len(sxy) == len(lab)):
+            raise MiroInputError(f"cloud {i}: {len(cxy)}, {len(sxy)} and {len(lab)} rows; coordinates and labels must be row-aligned")
+        clouds.append((cxy, sxy, lab.astype(np.int64)))
+
+    rows = []
+    for e in eps_values:
+        for m in ms_values:
+            scores = []
+            for cxy, sxy, lab in clouds:
+                pred = dbscan_labels(cxy, e, m)
+                scores.append(float(fn(sxy, lab, pred)))
+            arr = np.asarray(scores, dtype=float)
+            finite = np.isfinite(arr)
+            mean = float(arr[finite].mean()) if finite.any() else float("nan")
+            sd = float(arr[finite].std()) if finite.any() else float("nan")
+            rows.append({"eps": e, "min_samples": m, "score": mean, "score_sd": sd, "n_valid": int(finite.sum()),
+                         **{f"cloud_{i}": s for i, s in enumerate(scores)}})
+    grid = pd.DataFrame(rows)
+    key = grid["score"] if higher else -grid["score"]
+    key = key.fillna(-np.inf)
+    order = np.argsort(-key.to_numpy(), kind="stable")  # stable: ties keep grid order
+    rank = np.empty(len(grid), dtype=np.int64)
+    rank[order] = np.arange(1, len(grid) + 1)
+    grid.insert(5, "rank", rank)
+    best_row = grid.iloc[int(order[0])]
+    best = {"eps": float(best_row["eps"]), "min_samples": int(best_row["min_samples"]), "score": float(best_row["score"]), "metric": name}
+    return TuningResult(best, grid)
+
+
+def tune_dbscan(
+    xy: Sequence,
+    labels_true: Sequence,
+    *,
+    eps: Sequence[float],
+    min_samples: Sequence[int],
+    metric="ARI_dagger",
+) -> TuningResult:
+    """Best plain-DBSCAN parameters on held-in point clouds (raw coordinates, nm).
+
+    Parameters
+    ----------
+    xy : sequence of array_like (n_i, 2)
+        Held-in point clouds, nm.
+    labels_true : sequence of array_like (n_i,)
+        Their ground truth, 0 = not clustered.
+    eps, min_samples, metric
+        See :func:`grid_search`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> a = rng.normal(0, 5, (30, 2)); b = rng.normal(300, 5, (30, 2))
+    >>> bg = rng.uniform(-200, 500, (20, 2))
+    >>> xy = np.vstack([a, b, bg]); lab = np.repeat([1, 2, 0], [30, 30, 20])
+    >>> res = tune_dbscan([xy], [lab], eps=[5, 20, 200], min_samples=[3, 10])
+    >>> res.best["eps"]
+    20.0
+    """
+    return grid_search(xy, xy, labels_true, eps=eps, min_samples=min_samples, metric=metric)
+
+
+def tune_miro_dbscan(
+    xy: Sequence,
+    squeezed_xy: Sequence,
+    labels_true: Sequence,
+    *,
+    eps: Sequence[float],
+    min_samples: Sequence[int],
+    metric="ARI_dagger",
+) -> TuningResult:
+    """Best MIRO + DBSCAN parameters: DBSCAN on squeezed coordinates, scored on the raw ones.
+
+    Parameters
+    ----------
+    xy : sequence of array_like (n_i, 2)
+        Raw held-in point clouds, nm (what the metric sees).
+    squeezed_xy : sequence of array_like (n_i, 2)
+        The same clouds after MIRO, in the nm frame in which DBSCAN will run
+        at inference (the authors': normalised × FOV max, see
+        :func:`miro.inference.squeeze_fov`).
+    labels_true : sequence of array_like (n_i,)
+    eps, min_samples, metric
+        See :func:`grid_search`.
+    """
+    return grid_search(squeezed_xy, xy, labels_true, eps=eps, min_samples=min_samples, metric=metric)

@@ -1,0 +1,180 @@
+"""MIRO training (miro.train): the loss by hand, determinism, exact resume, variants."""
+
+import logging
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from torch_geometric.data import Batch, Data
+
+from miro import training_sets as ts
+from miro.errors import MiroInputError
+from miro.model import MIRO
+from miro.train import miro_loss, nd_loss, read_loss_log, train
+
+torch.set_num_threads(1)
+
+R = 0.2
+SQUARE = np.array([[-0.01, -0.01], [0.01, -0.01], [0.01, 0.01], [-0.01, 0.01]])
+GD_KW = {
+    "connectivity_radius": R,
+    "noise_point_range": [8, 12],
+    "cluster_count_range": [2, 4],
+    "cluster_sampling_range": [1, 1],
+    "pupulation_std_sigma": 0,
+    "num_additions": 0,
+}
+
+
+@pytest.fixture(scope="module")
+def graphs():
+    cluster = pd.DataFrame({"x": SQUARE[:, 0], "y": SQUARE[:, 1], "sublabel": [1, 1, 2, 2], "class": [1, 1, 1, 1]})
+    return ts.build_training_set("GraphDataset", GD_KW, ts.TrainingSource([cluster]), seed=0, dataset_size=6)
+
+
+def _model(out_channels=2, seed=0):
+    torch.manual_seed(seed)
+    return MIRO(hidden_channels=16, num_steps=3, out_channels=out_channels)
+
+
+def _weights(model):
+    return [p.detach().cpu() for p in model.state_dict().values()]
+
+
+# ---------------------------------------------------------------- loss by hand
+
+
+def _three_nodes():
+    position = torch.tensor([[0.0, 0.0], [0.3, 0.0], [0.0, 0.4]])
+    edge_index = torch.tensor([[0, 1, 0, 2, 1, 2], [1, 0, 2, 0, 2, 1]])
+    # nodes 0 and 1 form a cluster with centre (0.15, 0); node 2 is background
+    y = torch.tensor([[-0.15, 0.0], [0.15, 0.0], [0.0, 0.0]]) / R
+    return Data(position=position, edge_index=edge_index, y=y, num_nodes=3)
+
+
+def test_nd_loss_by_hand():
+    g = _three_nodes()
+    # prediction 0 everywhere: the squeezed points stay where they are
+    pred = torch.zeros(3, 2)
+    # GT squeezed: (0.15, 0), (0.15, 0), (0, 0.4); GT distances 0-1: 0, 0-2 and 1-2: d = sqrt(0.15^2 + 0.4^2)
+    # predicted distances 0-1: 0.3, 0-2: 0.4, 1-2: 0.5; every edge appears in both directions
+    d = math.hypot(0.15, 0.4)
+    expected = (2 * 0.3 + 2 * abs(0.4 - d) + 2 * abs(0.5 - d)) / 6
+    assert math.isclose(float(nd_loss(pred, g.y, g.position, g.edge_index, R)), expected, rel_tol=1e-6)
+    # perfect prediction -> 0
+    assert float(nd_loss(g.y, g.y, g.position, g.edge_index, R)) == pytest.approx(0.0, abs=1e-7)
+
+
+def test_miro_loss_by_hand():
+    g = _three_nodes()
+    perfect = g.y.unsqueeze(0).repeat(4, 1, 1)
+    assert float(miro_loss(perfect, g, R)) == pytest.approx(0.0, abs=1e-7)
+    # K = 2 steps: step 1 predicts 0 (L1 = mean|y| , ND as above), step 2 is perfect
+    outputs = torch.stack([torch.zeros(3, 2), g.y])
+    l1_step1 = float(g.y.abs().mean())  # (0.75 + 0.75) / 6
+    d = math.hypot(0.15, 0.4)
+    nd_step1 = (2 * 0.3 + 2 * abs(0.4 - d) + 2 * abs(0.5 - d)) / 6
+    expected = (l1_step1 + 10 * nd_step1 + 0.0) / 2
+    total, parts = miro_loss(outputs, g, R, return_parts=True)
+    assert float(total) == pytest.approx(expected, rel=1e-6)
+    assert float(parts["l1"]) == pytest.approx(l1_step1 / 2, rel=1e-6)
+    assert float(miro_loss(outputs, g, R, nd_weight=0)) == pytest.approx(l1_step1 / 2, rel=1e-6)
+
+
+def test_multiscale_and_classification_losses_by_hand():
+    g = _three_nodes()
+    g.y_sub = torch.zeros(3, 2)
+    g.y_class = torch.tensor([1, 1, 0])
+    # steps < cutoff train on y_sub, the rest on y: predicting exactly that gives 0
+    outputs = torch.stack([g.y_sub, g.y_sub, g.y])
+    assert float(miro_loss(outputs, g, R, variant="multiscale", cutoff_step=2)) == pytest.approx(0.0, abs=1e-7)
+    assert float(miro_loss(outputs, g, R, variant="multiscale", cutoff_step=1)) > 0
+    with pytest.raises(MiroInputError, match="cutoff_step"):
+        miro_loss(outputs, g, R, variant="multiscale", cutoff_step=3)
+    # classification: perfect displacement, uniform logits over 3 classes -> 0.1 * ln 3
+    logits = torch.zeros(2, 3, 3)
+    outputs = torch.cat([g.y.unsqueeze(0).repeat(2, 1, 1), logits], dim=-1)
+    assert float(miro_loss(outputs, g, R, variant="classification")) == pytest.approx(0.1 * math.log(3), rel=1e-6)
+    with pytest.raises(MiroInputError, match="y_class"):
+        miro_loss(outputs, _three_nodes(), R, variant="classification")
+
+
+def test_loss_over_a_batch_uses_all_edges(graphs):
+    batch = Batch.from_data_list(graphs[:2])
+    outputs = torch.zeros(1, batch.num_nodes, 2)
+    per_graph = [miro_loss(torch.zeros(1, g.num_nodes, 2), g, R, return_parts=True)[1]["nd"] for g in graphs[:2]]
+    n_edges = [g.edge_index.size(1) for g in graphs[:2]]
+    expected = sum(v * n for v, n in zip(per_graph, n_edges)) / sum(n_edges)
+    assert float(miro_loss(outputs, batch, R, return_parts=True)[1]["nd"]) == pytest.approx(float(expected), rel=1e-5)
+
+
+# ---------------------------------------------------------------- training loop
+
+
+def test_same_seed_same_curve_and_resume_is_exact(graphs, tmp_path):
+    kw = dict(connectivity_radius=R, seed=11, progress=False)
+    full, hist_full = train(_model(), graphs, epochs=2, **kw)
+    again, hist_again = train(_model(), graphs, epochs=2, **kw)
+    assert [h["loss"] for h in hist_full] == [h["loss"] for h in hist_again]
+    assert all(torch.equal(a, b) for a, b in zip(_weights(full), _weights(again)))
+
+    # interrupted after epoch 1, resumed in a "new process": fresh model, disturbed global RNGs
+    ckpt = tmp_path / "ckpt"
+    train(_model(), graphs, epochs=1, checkpoint_dir=ckpt, **kw)
+    torch.rand(5)
+    np.random.rand(5)
+    resumed, hist_resumed = train(_model(seed=99), graphs, epochs=2, checkpoint_dir=ckpt, loss_log=tmp_path / "loss.tsv", **kw)
+    assert all(torch.equal(a, b) for a, b in zip(_weights(full), _weights(resumed)))
+    assert [h["loss"] for h in hist_resumed] == [h["loss"] for h in hist_full]
+    assert [row["epoch"] for row in read_loss_log(tmp_path / "loss.tsv")] == [1, 2]
+    assert (tmp_path / "loss.png").stat().st_size > 0
+
+    # a different seed gives a different curve
+    _, hist_other = train(_model(), graphs, epochs=2, connectivity_radius=R, seed=12, progress=False)
+    assert [h["loss"] for h in hist_other] != [h["loss"] for h in hist_full]
+
+
+def test_resume_refuses_other_settings(graphs, tmp_path):
+    train(_model(), graphs, epochs=1, connectivity_radius=R, seed=0, checkpoint_dir=tmp_path, progress=False)
+    with pytest.raises(MiroInputError, match="lr"):
+        train(_model(), graphs, epochs=2, lr=1e-3, connectivity_radius=R, seed=0, checkpoint_dir=tmp_path, progress=False)
+    # resume=False starts over
+    _, hist = train(_model(), graphs, epochs=1, lr=1e-3, connectivity_radius=R, seed=0, checkpoint_dir=tmp_path, resume=False, progress=False)
+    assert len(hist) == 1
+
+
+def test_training_reduces_loss(graphs):
+    _, hist = train(_model(), graphs, epochs=4, lr=3e-3, batch_size=2, connectivity_radius=R, seed=0, progress=False)
+    assert hist[-1]["loss"] < hist[0]["loss"]
+
+
+def test_multiscale_and_classification_training_run(graphs):
+    _, hist = train(_model(), graphs, epochs=1, connectivity_radius=R, seed=0, progress=False, variant="multiscale", cutoff_step=2)
+    assert np.isfinite(hist[0]["loss"])
+    _, hist = train(_model(out_channels=4), graphs, epochs=1, connectivity_radius=R, seed=0, progress=False, variant="classification")
+    assert np.isfinite(hist[0]["loss"])
+    with pytest.raises(MiroInputError, match="out_channels"):
+        train(_model(), graphs, epochs=1, connectivity_radius=R, seed=0, progress=False, variant="classification")
+    with pytest.raises(MiroInputError, match="cutoff_step"):
+        train(_model(), graphs, epochs=1, connectivity_radius=R, seed=0, progress=False, variant="multiscale")
+
+
+def test_cuda_falls_back_to_cpu_with_warning(graphs, caplog):
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    with caplog.at_level(logging.WARNING, logger="miro.train"):
+        model, _ = train(_model(), graphs[:2], epochs=1, connectivity_radius=R, seed=0, device="cuda", progress=False)
+    assert "CUDA is not available" in caplog.text
+    assert next(model.parameters()).device.type == "cpu"
+
+
+def test_train_from_file_and_validation(graphs, tmp_path):
+    path = ts.save_training_set(graphs, tmp_path / "set.pt")
+    _, hist = train(_model(), path, epochs=1, connectivity_radius=R, seed=0, progress=False)
+    assert len(hist) == 1
+    with pytest.raises(MiroInputError, match="epochs"):
+        train(_model(), graphs, epochs=-1, connectivity_radius=R, seed=0)
+    with pytest.raises(MiroInputError, match="dataset"):
+        train(_model(), [], epochs=1, connectivity_radius=R, seed=0)

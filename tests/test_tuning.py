@@ -1,0 +1,94 @@
+"""DBSCAN parameter search on held-in point clouds (miro.tuning)."""
+
+import numpy as np
+import pytest
+
+from miro.errors import MiroInputError
+from miro.metrics import METRICS
+from miro.tuning import grid_search, tune_dbscan, tune_miro_dbscan
+
+
+def _cloud(seed, sd=4.0):
+    """Three tight clusters of 25 points (nm) far apart, plus 30 sparse background points."""
+    rng = np.random.default_rng(seed)
+    centres = np.array([[200.0, 200.0], [800.0, 300.0], [500.0, 900.0]])
+    clusters = [c + rng.normal(0, sd, (25, 2)) for c in centres]
+    background = rng.uniform(0, 1200, (30, 2))
+    xy = np.vstack([*clusters, background])
+    labels = np.repeat([1, 2, 3, 0], [25, 25, 25, 30])
+    return xy, labels
+
+
+def test_finds_known_optimum():
+    clouds = [_cloud(0), _cloud(1)]
+    res = tune_dbscan([c[0] for c in clouds], [c[1] for c in clouds], eps=[1, 15, 400], min_samples=[5, 60])
+    # eps 1 finds nothing, eps 400 merges everything with the background; 60 > cluster size
+    assert res.best["eps"] == 15 and res.best["min_samples"] == 5
+    assert res.best["metric"] == "ARI_dagger"
+    assert res.best["score"] > 0.9
+    grid = res.grid
+    assert len(grid) == 6
+    assert list(grid.columns[:6]) == ["eps", "min_samples", "score", "score_sd", "n_valid", "rank"]
+    assert {"cloud_0", "cloud_1"} <= set(grid.columns)
+    assert int(grid.loc[grid["rank"] == 1, "eps"].iloc[0]) == 15
+    row = grid[(grid.eps == 15) & (grid.min_samples == 5)].iloc[0]
+    assert row["score"] == pytest.approx((row["cloud_0"] + row["cloud_1"]) / 2)
+
+
+@pytest.mark.parametrize("metric", METRICS)
+def test_every_metric_name_runs(metric):
+    xy, labels = _cloud(2)
+    res = tune_dbscan([xy], [labels], eps=[15], min_samples=[5], metric=metric)
+    assert res.best["metric"] == metric
+
+
+def test_respects_lower_is_better():
+    xy, labels = _cloud(3)
+    eps = [5, 15, 200]
+    # a custom metric, the fraction of points DBSCAN calls noise, falls as eps grows
+    noise = lambda xy_, t, p: float(np.mean(p == 0))  # noqa: E731
+    low = grid_search([xy], [xy], [labels], eps=eps, min_samples=[3], metric=(noise, False))
+    high = grid_search([xy], [xy], [labels], eps=eps, min_samples=[3], metric=(noise, True))
+    assert low.grid["score"].is_monotonic_decreasing
+    assert low.best["score"] == low.grid["score"].min()
+    assert high.best["score"] == high.grid["score"].max()
+    assert low.best["eps"] == 200 and high.best["eps"] == 5
+    # named lower-is-better metric: RMSRE_N picks the grid minimum
+    res = tune_dbscan([xy], [labels], eps=eps, min_samples=[3, 8], metric="RMSRE_N")
+    assert res.best["score"] == pytest.approx(res.grid["score"].min())
+
+
+def test_nan_scores_rank_last():
+    xy, labels = _cloud(4)
+    # eps 0.01: no cluster at all, RMSE_xy is NaN (nothing matched)
+    res = tune_dbscan([xy], [labels], eps=[0.01, 15], min_samples=[5], metric="RMSE_xy")
+    assert res.best["eps"] == 15
+    nan_row = res.grid[res.grid.eps == 0.01].iloc[0]
+    assert np.isnan(nan_row["score"]) and nan_row["n_valid"] == 0 and nan_row["rank"] == 2
+
+
+def test_miro_space_clusters_squeezed_scores_raw():
+    # raw clusters overlap heavily, squeezed ones are points at their centres
+    rng = np.random.default_rng(5)
+    centres = np.array([[0.0, 0.0], [60.0, 0.0]])
+    labels = np.repeat([1, 2], 40)
+    raw = centres[labels - 1] + rng.normal(0, 40, (80, 2))
+    squeezed = centres[labels - 1] + rng.normal(0, 1, (80, 2))
+    plain = tune_dbscan([raw], [labels], eps=[5, 20, 50], min_samples=[5])
+    miro = tune_miro_dbscan([raw], [squeezed], [labels], eps=[5, 20, 50], min_samples=[5])
+    assert miro.best["score"] == pytest.approx(1.0)
+    assert plain.best["score"] < miro.best["score"]
+
+
+def test_validation():
+    xy, labels = _cloud(6)
+    with pytest.raises(MiroInputError, match="metric"):
+        tune_dbscan([xy], [labels], eps=[10], min_samples=[5], metric="F1")
+    with pytest.raises(MiroInputError, match="eps"):
+        tune_dbscan([xy], [labels], eps=[], min_samples=[5])
+    with pytest.raises(MiroInputError, match="min_samples"):
+        tune_dbscan([xy], [labels], eps=[10], min_samples=[2.5])
+    with pytest.raises(MiroInputError, match="row-aligned"):
+        tune_dbscan([xy], [labels[:-1]], eps=[10], min_samples=[5])
+    with pytest.raises(MiroInputError, match="none given"):
+        tune_dbscan([], [], eps=[10], min_samples=[5])
