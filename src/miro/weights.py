@@ -1,0 +1,267 @@
+"""Load the authors' released MIRO weights, and save and load our own.
+
+The authors release plain PyTorch ``state_dict`` files (``torch.save`` of an
+``OrderedDict`` of 14 float32 tensors, keys prefixed ``model.``; method notes
+§4). Their keys follow deeplay's module tree; :data:`AUTHORS_KEYS` maps each
+layer onto the layer of :class:`miro.model.MIRO` that plays the same role, with
+the same shape, so the mapping is a renaming only.
+
+Files read here:
+
+* **Released files** — ``benchmark-models/model_scenario_*.pt``,
+  ``multiscale/checkpoint.pt`` and ``multishape/checkpoint.pt`` are all plain
+  state_dicts (despite the name, the two ``checkpoint.pt`` files are not
+  Lightning checkpoints). ``multishape`` has a 5-output head (2 + 3 classes).
+* **Lightning checkpoints** — a dict with a ``"state_dict"`` entry; unwrapped.
+* **Our checkpoints** — written by :func:`save_checkpoint`: a dict
+  ``{"format": "miro-smlm-checkpoint", "version": 1, "state_dict": ...,
+  "metadata": {...}}`` whose ``state_dict`` uses the authors' key layout, so
+  the authors' code can load it too.
+
+Checkpoints hold no number of steps :math:`K` or radius :math:`R` (the
+authors keep them in ``benchmark-metadata.json``); pass ``num_steps``, or
+store them in our own checkpoint's metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import torch
+
+from miro.errors import MiroInputError
+from miro.model import MIRO
+
+__all__ = [
+    "AUTHORS_KEYS",
+    "read_state_dict",
+    "to_model_state_dict",
+    "to_authors_state_dict",
+    "infer_config",
+    "load_state_dict_into",
+    "load_released",
+    "save_checkpoint",
+    "load_checkpoint",
+]
+
+#: deeplay layer name (after the ``model.`` prefix) -> :class:`~miro.model.MIRO` layer.
+AUTHORS_KEYS = {
+    "encoder.0.blocks.0.layer": "node_encoder",
+    "encoder.1.blocks.0.layer": "edge_encoder",
+    "backbone.layer.0.0.blocks.0.layer": "node_input",
+    "backbone.layer.0.1.blocks.0.layer": "edge_input",
+    "backbone.layer.1.blocks.0.transform.layer": "edge_transform",
+    "backbone.layer.1.blocks.0.update.blocks.0.layer": "node_update",
+    "backbone.head.blocks.0.layer": "head",
+}
+AUTHORS_PREFIX = "model."
+FORMAT_NAME = "miro-smlm-checkpoint"
+FORMAT_VERSION = 1
+
+_TO_MODEL = {f"{a}.{p}": f"{m}.{p}" for a, m in AUTHORS_KEYS.items() for p in ("weight", "bias")}
+_TO_AUTHORS = {m: a for a, m in _TO_MODEL.items()}
+
+
+def _torch_load(path, map_location="cpu"):
+    path = Path(path)
+    if not path.is_file():
+        raise MiroInputError(f"{path}: no such checkpoint file; check the path (released weights are model_scenario_<n>.pt or checkpoint.pt)")
+    try:
+        return torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as exc:  # pickle, zip and torch errors all mean "not a checkpoint"
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise MiroInputError(
+            f"{path}: not a PyTorch checkpoint that loads with weights_only=True ({reason[:160]}); "
+            "pass a .pt file written by torch.save(state_dict) or miro.weights.save_checkpoint"
+        ) from None
+
+
+def _unwrap(obj, source: str):
+    """(state_dict, metadata or None) from any of the accepted layouts."""
+    if not isinstance(obj, Mapping):
+        raise MiroInputError(f"{source}: holds a {type(obj).__name__}, not a state_dict; pass a MIRO checkpoint (.pt of a dict of tensors)")
+    if obj.get("format") == FORMAT_NAME:
+        return obj["state_dict"], dict(obj.get("metadata") or {})
+    if "state_dict" in obj and isinstance(obj["state_dict"], Mapping):  # Lightning
+        return obj["state_dict"], None
+    return obj, None
+
+
+def to_model_state_dict(state_dict: Mapping, source: str = "state_dict") -> dict:
+    """Rename the authors' keys (with or without the ``model.`` prefix) to :class:`~miro.model.MIRO` keys.
+
+    Keys already in our layout pass through. Raises :class:`~miro.errors.MiroInputError`
+    naming the missing or unexpected keys.
+    """
+    out = {}
+    unexpected = []
+    for key, value in state_dict.items():
+        stem = key[len(AUTHORS_PREFIX) :] if key.startswith(AUTHORS_PREFIX) else key
+        if stem in _TO_MODEL:
+            out[_TO_MODEL[stem]] = value
+        elif stem in _TO_AUTHORS:
+            out[stem] = value
+        else:
+            unexpected.append(key)
+    missing = sorted(set(_TO_AUTHORS) - set(out))
+    if missing or unexpected:
+        parts = []
+        if missing:
+            parts.append(f"missing {len(missing)} key(s) such as {AUTHORS_PREFIX}{_TO_AUTHORS[missing[0]]}")
+        if unexpected:
+            parts.append(f"{len(unexpected)} unexpected key(s) such as {unexpected[0]}")
+        raise MiroInputError(
+            f"{source}: not a MIRO state_dict ({'; '.join(parts)}); "
+            "pass one of the authors' released .pt files or a checkpoint from miro.weights.save_checkpoint"
+        )
+    for key, value in out.items():
+        if not isinstance(value, torch.Tensor):
+            raise MiroInputError(f"{source}: entry {_TO_AUTHORS[key]} is a {type(value).__name__}, not a tensor; the file is not a MIRO state_dict")
+    return out
+
+
+def to_authors_state_dict(model_or_state_dict) -> dict:
+    """Our state_dict in the authors' layout (``model.``-prefixed deeplay keys)."""
+    sd = model_or_state_dict.state_dict() if isinstance(model_or_state_dict, torch.nn.Module) else model_or_state_dict
+    return {AUTHORS_PREFIX + _TO_AUTHORS[k]: v for k, v in sd.items()}
+
+
+def infer_config(state_dict: Mapping, source: str = "state_dict") -> dict:
+    """``hidden_channels``, ``out_channels``, ``node_in`` and ``edge_in`` read from the layer shapes.
+
+    The head's output size is 2 for MIRO/mMIRO and ``2 + num_classes`` for cMIRO.
+    """
+    sd = to_model_state_dict(state_dict, source)
+    w_x = sd["node_encoder.weight"]
+    w_a = sd["edge_encoder.weight"]
+    w_o = sd["head.weight"]
+    if w_x.dim() != 2 or w_a.dim() != 2 or w_o.dim() != 2:
+        raise MiroInputError(f"{source}: encoder or head weights are not matrices; the file is not a MIRO state_dict")
+    return {
+        "hidden_channels": int(w_x.shape[0]),
+        "out_channels": int(w_o.shape[0]),
+        "node_in": int(w_x.shape[1]),
+        "edge_in": int(w_a.shape[1]),
+    }
+
+
+def load_state_dict_into(model: MIRO, state_dict: Mapping, source: str = "state_dict") -> MIRO:
+    """Copy a state_dict (authors' or our layout) into ``model``, checking every shape.
+
+    Parameters
+    ----------
+    model : MIRO
+    state_dict : mapping of str to Tensor
+    source : str
+        Name used in error messages (the file path when loading from disk).
+
+    Returns
+    -------
+    MIRO
+        ``model``, with the weights loaded.
+    """
+    sd = to_model_state_dict(state_dict, source)
+    expected = model.state_dict()
+    for key, target in expected.items():
+        if tuple(sd[key].shape) != tuple(target.shape):
+            raise MiroInputError(
+                f"{source}: {AUTHORS_PREFIX}{_TO_AUTHORS[key]} has shape {tuple(sd[key].shape)} but the model expects "
+                f"{tuple(target.shape)}; build the model with miro.weights.infer_config(...) or use load_released"
+            )
+    model.load_state_dict({k: v.to(expected[k].dtype) for k, v in sd.items()})
+    return model
+
+
+def read_state_dict(path, map_location="cpu") -> dict:
+    """The state_dict stored in ``path`` (released, Lightning or our format), in the authors' layout as stored."""
+    state_dict, _ = _unwrap(_torch_load(path, map_location), str(path))
+    return dict(state_dict)
+
+
+def load_checkpoint(path, num_steps: int | None = None, map_location="cpu") -> tuple[MIRO, dict]:
+    """Build a :class:`~miro.model.MIRO` from any accepted checkpoint file.
+
+    Parameters
+    ----------
+    path : str or path-like
+    num_steps : int, optional
+        :math:`K`. Default: the ``num_steps`` stored in our checkpoint's
+        metadata, else 20 (the authors' class default). The released files
+        store no :math:`K`: take it from ``benchmark-metadata.json``
+        (``recurrent_iterations``).
+    map_location : default "cpu"
+
+    Returns
+    -------
+    model : MIRO
+        In eval mode.
+    metadata : dict
+        Our checkpoint's metadata, or the inferred layer sizes for other files.
+    """
+    source = str(path)
+    state_dict, metadata = _unwrap(_torch_load(path, map_location), source)
+    config = infer_config(state_dict, source)
+    meta = dict(config) if metadata is None else {**config, **metadata}
+    steps = num_steps if num_steps is not None else meta.get("num_steps") or 20
+    model = MIRO(num_steps=int(steps), **config)
+    load_state_dict_into(model, state_dict, source)
+    meta["num_steps"] = model.num_steps
+    return model.eval(), meta
+
+
+def load_released(path, num_steps: int | None = None, map_location="cpu") -> MIRO:
+    """A :class:`~miro.model.MIRO` with the weights of a released (or our own) ``.pt`` file, in eval mode.
+
+    Example
+    -------
+    >>> model = load_released("benchmark-models/model_scenario_6.pt", num_steps=15)  # doctest: +SKIP
+    """
+    return load_checkpoint(path, num_steps=num_steps, map_location=map_location)[0]
+
+
+def save_checkpoint(model: MIRO, path, connectivity_radius: float | None = None, metadata: Mapping | None = None) -> Path:
+    """Write ``model`` and its settings to ``path`` (our format, see the module notes).
+
+    Parameters
+    ----------
+    model : MIRO
+    path : str or path-like
+    connectivity_radius : float, optional
+        :math:`R` (normalised units) the model was trained with.
+    metadata : mapping, optional
+        Extra JSON-serialisable entries (scenario, training FOVs, seed...).
+
+    Returns
+    -------
+    Path
+        ``path``. The file loads with ``torch.load(..., weights_only=True)``.
+    """
+    meta = {
+        "hidden_channels": model.hidden_channels,
+        "num_steps": model.num_steps,
+        "out_channels": model.out_channels,
+        "node_in": model.node_in,
+        "edge_in": model.edge_in,
+        "connectivity_radius": None if connectivity_radius is None else float(connectivity_radius),
+    }
+    if metadata:
+        meta.update(dict(metadata))
+    try:
+        meta = json.loads(json.dumps(meta))
+    except TypeError as exc:
+        raise MiroInputError(f"metadata: entries must be JSON-serialisable (str, numbers, lists, dicts): {exc}") from None
+    payload = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "state_dict": {k: v.detach().cpu().clone() for k, v in to_authors_state_dict(model).items()},
+        "metadata": meta,
+    }
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(payload, tmp)
+    os.replace(tmp, path)
+    return path

@@ -1,0 +1,314 @@
+"""Tests for miro.graph: normalisation, Delaunay graph, |LapPE| node features, targets."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from torch_geometric.data import Data
+from torch_geometric.transforms import AddLaplacianEigenvectorPE
+
+from miro.errors import MiroInputError
+from miro.graph import (
+    Normalization,
+    build_graph,
+    delaunay_edges,
+    laplacian_eigenvector_pe,
+    normalize_fov,
+    targets,
+)
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """One intra-op thread: on a shared 2-core machine two spinning threads can be 4x slower."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def gt6_fov(benchmark_dir):
+    """FOV 1 of Ground Truth Scenario 6 (2000 points, nm)."""
+    df = pd.read_csv(benchmark_dir / "Ground Truth - Scenario 6" / "elliptical_w_noise_MoleculeList_1.csv")
+    return df[["x", "y"]].to_numpy(), df["index"].to_numpy()
+
+
+@pytest.fixture(scope="module")
+def gt6_graph(gt6_fov):
+    xy, _ = gt6_fov
+    u, _ = normalize_fov(xy)
+    return u, build_graph(u, 0.2)
+
+
+def _undirected_set(edge_index):
+    return {tuple(e) for e in np.asarray(edge_index).T}
+
+
+# --- normalisation ---------------------------------------------------------
+
+
+def test_normalize_authors_minmax_per_axis():
+    xy = np.array([[-100.0, 50.0], [900.0, 250.0], [400.0, 2050.0]])
+    u, norm = normalize_fov(xy)
+    np.testing.assert_allclose(u.min(axis=0), [0, 0])
+    np.testing.assert_allclose(u.max(axis=0), [1, 1])
+    assert isinstance(norm, Normalization) and norm.mode == "authors"
+    np.testing.assert_allclose(norm.inverse(u), xy)
+    np.testing.assert_allclose(norm.to_nm(u, "exact"), xy)
+    # the authors' quirk: times the FOV max, no min added back
+    np.testing.assert_allclose(norm.authors_inverse(u), u * np.array([900.0, 2050.0]))
+    np.testing.assert_allclose(norm.to_nm(u), u * np.array([900.0, 2050.0]))
+    np.testing.assert_allclose(norm.forward(xy), u)
+
+
+def test_normalize_isotropic_keeps_aspect_ratio():
+    xy = np.array([[0.0, 0.0], [1000.0, 500.0], [3000.0, 100.0]])
+    u, norm = normalize_fov(xy, mode="isotropic")
+    np.testing.assert_allclose(u, xy / 2000.0)
+    np.testing.assert_allclose(norm.inverse(u), xy)
+    np.testing.assert_allclose(norm.authors_inverse(u), xy)  # authors use scaling=[2000, 2000]
+    u2, _ = normalize_fov(xy, mode="isotropic", length_nm=500.0)
+    np.testing.assert_allclose(u2, xy / 500.0)
+
+
+def test_normalize_zero_extent_axis_and_errors():
+    xy = np.array([[5.0, 1.0], [5.0, 3.0]])
+    u, norm = normalize_fov(xy)
+    np.testing.assert_allclose(u[:, 0], 0.0)
+    np.testing.assert_allclose(norm.inverse(u), xy)
+    with pytest.raises(MiroInputError, match="mode"):
+        normalize_fov(xy, mode="minmax")
+    with pytest.raises(MiroInputError, match=r"\(N, 2\)"):
+        normalize_fov(np.zeros((3, 3)))
+    with pytest.raises(MiroInputError, match="NaN"):
+        normalize_fov([[0.0, np.nan], [1.0, 1.0]])
+    with pytest.raises(MiroInputError, match="length_nm"):
+        normalize_fov(xy, mode="isotropic", length_nm=0)
+    with pytest.raises(MiroInputError, match="convention"):
+        norm.to_nm(u, "max")
+
+
+# --- graph on real data ----------------------------------------------------
+
+
+def test_build_graph_structure_on_benchmark_fov(gt6_graph):
+    u, g = gt6_graph
+    assert isinstance(g, Data)
+    assert g.num_nodes == 2000
+    assert g.position.dtype == torch.float32 and g.position.shape == (2000, 2)
+    assert g.x.dtype == torch.float32 and g.x.shape == (2000, 5)
+    assert g.edge_attr.dtype == torch.float32 and g.edge_attr.shape == (g.edge_index.shape[1], 3)
+    ei = g.edge_index.numpy()
+    src, dst = ei
+    assert np.all(src != dst)
+    # sorted by (src, dst) and unique
+    keys = src.astype(np.int64) * 10_000 + dst
+    assert np.all(np.diff(keys) > 0)
+    # symmetric
+    assert _undirected_set(ei) == _undirected_set(ei[::-1])
+    # strictly shorter than R, features (p_src - p_dst, |.|) / R
+    delta = u[src] - u[dst]
+    dist = np.linalg.norm(delta, axis=1)
+    assert dist.max() < 0.2
+    expected = np.concatenate([delta, dist[:, None]], axis=1) / 0.2
+    np.testing.assert_allclose(g.edge_attr.numpy(), expected, atol=1e-6)
+    # about 6 neighbours per node, as in the method notes
+    assert 5.5 < len(src) / 2000 < 6.5
+    assert np.all(g.x.numpy() >= 0)
+
+
+def test_node_features_equal_pyg_transform_abs(gt6_graph):
+    _, g = gt6_graph
+    ref = AddLaplacianEigenvectorPE(5, attr_name="x", is_undirected=True)(
+        Data(edge_index=g.edge_index, num_nodes=g.num_nodes)
+    )
+    np.testing.assert_allclose(ref.x.abs().float().numpy(), g.x.numpy(), atol=1e-4)
+
+
+def test_node_features_equal_pyg_on_small_connected_graph():
+    rng = np.random.default_rng(1)
+    u = rng.uniform(size=(60, 2))
+    g = build_graph(u, 0.5)  # < 100 nodes: dense eigh, as PyG
+    ref = AddLaplacianEigenvectorPE(5, attr_name="x", is_undirected=True)(
+        Data(edge_index=g.edge_index, num_nodes=g.num_nodes)
+    )
+    np.testing.assert_allclose(ref.x.abs().float().numpy(), g.x.numpy(), atol=1e-5)
+
+
+def test_edges_match_brute_force_delaunay_threshold():
+    from scipy.spatial import Delaunay
+
+    rng = np.random.default_rng(0)
+    u = rng.uniform(size=(300, 2))
+    r = 0.08
+    ei = delaunay_edges(u, r)
+    tri = Delaunay(u).simplices
+    expected = set()
+    for a, b, c in tri:
+        for i, j in ((a, b), (b, c), (c, a)):
+            if np.linalg.norm(u[i] - u[j]) < r:
+                expected |= {(i, j), (j, i)}
+    assert _undirected_set(ei) == expected
+
+
+def test_threshold_is_strict():
+    u = np.array([[0.0, 0.0], [0.5, 0.0], [0.0, 0.25]])
+    pairs = _undirected_set(delaunay_edges(u, 0.5))
+    assert (0, 1) not in pairs and (0, 2) in pairs
+    assert (0, 1) in _undirected_set(delaunay_edges(u, 0.5000001))
+
+
+# --- degenerate inputs -----------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 6, 7])
+def test_few_points(n):
+    rng = np.random.default_rng(n)
+    u = rng.uniform(size=(n, 2))
+    g = build_graph(u, 10.0)
+    assert g.x.shape == (n, 5)
+    assert (g.edge_index.shape[1] == 0) == (n == 1)
+    # n nodes, connected: n - 1 non-trivial eigenvectors at most; the rest are zero columns
+    nontrivial = min(n - 1, 5)
+    assert torch.all(g.x[:, nontrivial:] == 0)
+    if n >= 2:
+        assert torch.all(g.x[:, :nontrivial].abs().sum(dim=0) > 0)
+
+
+def test_single_point_and_empty():
+    g = build_graph(np.array([[0.3, 0.3]]), 0.2)
+    assert g.edge_index.shape == (2, 0) and g.edge_attr.shape == (0, 3)
+    assert torch.all(g.x == 0)
+    g0 = build_graph(np.zeros((0, 2)), 0.2)
+    assert g0.num_nodes == 0 and g0.x.shape == (0, 5)
+
+
+def test_collinear_points_connect_consecutive():
+    t = np.array([0.3, 0.0, 0.2, 0.5, 0.1])
+    u = np.stack([t, 2 * t + 0.1], axis=1)  # one line, unsorted
+    g = build_graph(u, 0.5)
+    order = np.argsort(t)
+    expected = {(int(a), int(b)) for a, b in zip(order[:-1], order[1:])}
+    expected |= {(b, a) for a, b in expected}
+    assert _undirected_set(g.edge_index.numpy()) == expected
+    # the same rule for two distinct positions
+    assert _undirected_set(delaunay_edges(np.array([[0.0, 0.0], [0.1, 0.0]]), 0.2)) == {(0, 1), (1, 0)}
+
+
+def test_duplicates_inherit_edges_and_join_by_zero_length_edges():
+    rng = np.random.default_rng(3)
+    base = rng.uniform(size=(30, 2))
+    u = np.concatenate([base, base[[4, 4, 10]]])  # node 30, 31 copy node 4; node 32 copies node 10
+    g = build_graph(u, 0.3)
+    pairs = _undirected_set(g.edge_index.numpy())
+    base_pairs = _undirected_set(delaunay_edges(base, 0.3))
+    copies = {4: [4, 30, 31], 10: [10, 32]}
+    group = {i: copies.get(i, [i]) for i in range(30)}
+    expected = set()
+    for a, b in base_pairs:
+        expected |= {(i, j) for i in group[a] for j in group[b]}
+    for members in copies.values():
+        expected |= {(i, j) for i in members for j in members if i != j}
+    assert pairs == expected
+    zero = g.edge_attr[:, 2] == 0
+    assert _undirected_set(g.edge_index[:, zero].numpy()) == {
+        (i, j) for m in copies.values() for i in m for j in m if i != j
+    }
+    # the copies have identical features
+    torch.testing.assert_close(g.x[30], g.x[4])
+    torch.testing.assert_close(g.x[31], g.x[4])
+
+
+def test_several_components_and_isolated_node():
+    rng = np.random.default_rng(5)
+    a = rng.uniform(0.0, 0.1, size=(20, 2))
+    b = rng.uniform(0.5, 0.6, size=(15, 2))
+    lone = np.array([[0.95, 0.95]])
+    u = np.concatenate([a, b, lone])
+    g = build_graph(u, 0.2)
+    ei = g.edge_index.numpy()
+    assert 35 not in ei  # isolated
+    assert not any((i < 20) != (j < 20) for i, j in ei.T)  # no edge between a and b
+    x = g.x.numpy()
+    # first column: the zero-eigenvalue vector of the second component, sqrt(deg) normalised
+    deg = np.bincount(ei[0], minlength=36).astype(float)
+    v = np.zeros(36)
+    v[20:35] = np.sqrt(deg[20:35])
+    v /= np.linalg.norm(v)
+    np.testing.assert_allclose(x[:, 0], v, atol=1e-6)
+    # every other column lives in one component and is an eigenvector of that component's Laplacian
+    for col in range(1, 5):
+        support = np.flatnonzero(np.abs(x[:, col]) > 1e-9)
+        assert np.all(support < 20) or np.all((support >= 20) & (support < 35))
+    # isolated node: eigenvalue 1, not among the 6 smallest here
+    assert np.all(x[35] == 0)
+    # deterministic
+    torch.testing.assert_close(build_graph(u, 0.2).x, g.x)
+
+
+def test_several_large_components_match_dense_decomposition():
+    # components above the sparse threshold go through eigsh; compare with a dense solve
+    rng = np.random.default_rng(7)
+    u = np.concatenate([rng.uniform(0.0, 0.3, size=(120, 2)), rng.uniform(0.6, 0.9, size=(130, 2))])
+    g = build_graph(u, 0.2)
+    n = g.num_nodes
+    ei = g.edge_index.numpy()
+    deg = np.bincount(ei[0], minlength=n).astype(float)
+    lap = np.eye(n)
+    lap[ei[0], ei[1]] = -1 / np.sqrt(deg[ei[0]] * deg[ei[1]])
+    w, v = np.linalg.eigh(lap)
+    assert abs(w[1]) < 1e-10 and w[2] > 1e-6  # two components
+    np.testing.assert_allclose(g.x[:, 1:].numpy(), np.abs(v[:, 2:6]), atol=1e-4)
+
+
+def test_laplacian_pe_direct_call_and_k():
+    ei = np.array([[0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2]])  # path of 4 nodes
+    pe = laplacian_eigenvector_pe(ei, 4, k=2)
+    assert pe.shape == (4, 2)
+    lap = np.eye(4)
+    deg = np.array([1, 2, 2, 1.0])
+    for i, j in ei.T:
+        lap[i, j] = -1 / np.sqrt(deg[i] * deg[j])
+    w, v = np.linalg.eigh(lap)
+    np.testing.assert_allclose(pe.numpy(), np.abs(v[:, 1:3]), atol=1e-6)
+
+
+def test_build_graph_rejects_bad_radius():
+    with pytest.raises(MiroInputError, match="connectivity_radius"):
+        build_graph(np.zeros((3, 2)), 0)
+    with pytest.raises(MiroInputError, match="connectivity_radius"):
+        build_graph(np.zeros((3, 2)), float("nan"))
+
+
+# --- targets ---------------------------------------------------------------
+
+
+def test_targets_cluster_mean_and_background():
+    u = np.array([[0.0, 0.0], [0.2, 0.0], [0.1, 0.3], [0.9, 0.9], [0.5, 0.5], [0.7, 0.5]])
+    labels = np.array([1, 1, 1, 0, 2, 2])
+    y = targets(u, labels, 0.2)
+    assert y.dtype == torch.float32 and y.shape == (6, 2)
+    c1 = u[:3].mean(axis=0)
+    np.testing.assert_allclose(y[:3].numpy(), (u[:3] - c1) / 0.2, atol=1e-6)
+    np.testing.assert_allclose(y[3].numpy(), 0)
+    np.testing.assert_allclose(y[4:].numpy(), [[-0.5, 0], [0.5, 0]], atol=1e-6)
+    # squeezing with the targets lands on the centres
+    np.testing.assert_allclose(u[:3] - 0.2 * y[:3].numpy(), np.tile(c1, (3, 1)), atol=1e-6)
+
+
+def test_targets_given_centres():
+    u = np.array([[0.0, 0.0], [0.2, 0.0], [0.9, 0.9]])
+    labels = np.array([7, 7, 0])
+    y = targets(u, labels, 0.1, centres={7: (0.0, 0.1)})
+    np.testing.assert_allclose(y.numpy(), [[0, -1], [2, -1], [0, 0]], atol=1e-6)
+    y2 = targets(u, labels, 0.1, centres=np.array([[0.0, 0.1], [0.0, 0.1], [5.0, 5.0]]))
+    torch.testing.assert_close(y, y2)
+    y3 = targets(u, labels, 0.1, centres=np.array([[0.0, 0.1], [0.0, 0.1], [np.nan, np.nan]]))
+    torch.testing.assert_close(y, y3)
+    with pytest.raises(MiroInputError, match="centres"):
+        targets(u, labels, 0.1, centres=np.full((3, 2), np.nan))
+    with pytest.raises(MiroInputError, match="label 7"):
+        targets(u, labels, 0.1, centres={3: (0, 0)})
+    with pytest.raises(MiroInputError, match="labels"):
+        targets(u, labels[:2], 0.1)
