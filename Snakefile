@@ -27,6 +27,7 @@ localrules:
 
 
 include: "workflow/rules/data.smk"
+include: "workflow/rules/train.smk"
 include: "workflow/rules/cluster.smk"
 include: "workflow/rules/metrics.smk"
 include: "workflow/rules/stats.smk"

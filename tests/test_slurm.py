@@ -87,7 +87,7 @@ def test_tiny_workflow_runs_through_slurm(slurm_cluster, tmp_path):
         "--snakefile", str(REPO / "Snakefile"),
         "--workflow-profile", str(PROFILE),
         "--directory", str(tmp_path),
-        "--configfile", str(TINY),
+        "--configfile", str(TINY), str(TINY.with_name("slurm.yaml")),
         "--config",
         f"benchmark_base_url={BENCHMARK.as_uri()}",
         f"released_weights_base_url={(AUTHORS / 'benchmark-models').as_uri()}",

@@ -278,3 +278,13 @@ def test_compare_to_baseline_tests_every_other_method():
     assert (out.loc[out["metric"] == "ARI", "p"] < 0.001).all()
     empty = compare_to_baseline({("s2", "DBSCAN"): table(0)})
     assert empty.empty and "p" in empty.columns
+
+
+def test_read_stats_keeps_the_na_mark(tmp_path):
+    from miro.stats import read_stats
+
+    path = tmp_path / "stats.csv"
+    pd.DataFrame({"scenario": ["s"], "method": ["MIRO"], "metric": ["ARI"], "test": ["none"], "statistic": [np.nan],
+                  "p": [np.nan], "d": [np.nan], "stars": ["n/a"], "n": [2]}).to_csv(path, index=False)
+    table = read_stats(path)
+    assert table.loc[0, "stars"] == "n/a" and math.isnan(table.loc[0, "p"])

@@ -233,3 +233,13 @@ def test_paper_comparison_accepts_values_that_print_like_the_paper(paper):
     assert paper_comparison_markdown(ours, paper).startswith("0 of 8 values differ")
     ours.loc[row, "mean"] = 0.24  # prints as 0.2: a real difference
     assert paper_comparison_markdown(ours, paper).startswith("1 of 8 values differ")
+
+
+def test_dbscan_parameters_markdown():
+    from miro.tables import dbscan_parameters_markdown
+
+    selection = {"mode": "fixed", "fixed": {"eps": 40.62, "min_samples": 4},
+                 "tuned": {"eps": 45.0, "min_samples": 5, "score": 0.8123, "metric": "ARI_dagger"}}
+    md = dbscan_parameters_markdown({("scenario8", "MIRO"): selection})
+    row = md.splitlines()[-1]
+    assert row == "| Scenario 8 | MIRO | 40.62 / 4 | 45 / 5 | ARI_dagger = 0.812 | fixed |"

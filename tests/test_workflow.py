@@ -1,5 +1,6 @@
 """The Snakemake workflow: lint, schema errors, dry runs of every preset, and a tiny end-to-end run."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -69,7 +70,9 @@ def test_tiny_end_to_end(tmp_path):
         "--cores", "2", "--directory", str(tmp_path), "--configfile", str(TINY),
         "--resources", "gpu=0", "--config", *local_urls(),
     )
-    table = pd.read_csv(tmp_path / "results" / "tables" / "table1.csv")
+    results = tmp_path / "results"
+    table = pd.read_csv(results / "tables" / "table1.csv")
+    assert set(table["method"]) == {"DBSCAN", "MIRO", "MIRO_released"}
     assert list(table.columns) == ["scenario", "method", "metric", "mean", "sd", "n_fov"]
     assert set(table["scenario"]) == {"scenario8", "scenario6_blinking"}
     assert set(table["metric"]) == {"ARI_dagger", "IoU", "JIc", "RMSRE_N", "RMSE_xy", "AMI", "ARI_c", "ARI"}
@@ -91,6 +94,13 @@ def test_tiny_end_to_end(tmp_path):
         "--report", str(tmp_path / "report.html"),
     )
     assert "figure2" in (tmp_path / "report.html").read_text(errors="ignore")
+    # training: loss per epoch, a model file, and DBSCAN parameters tuned on the training FOVs only
+    loss = pd.read_csv(results / "models" / "scenario8" / "loss.tsv", sep="\t")
+    assert len(loss) == 1 and loss["loss"].notna().all()
+    params = json.loads((results / "dbscan_params" / "scenario8" / "MIRO.json").read_text())
+    assert params["mode"] == "tuned" and params["tuned_on_fovs"] == [32, 48, 28]
+    assert params["chosen"] == {"eps": params["tuned"]["eps"], "min_samples": params["tuned"]["min_samples"]}
+    assert "### DBSCAN parameters" in (results / "tables" / "paper_comparison.md").read_text()
     # a second run has nothing to do
     again = snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(TINY), "--config", *local_urls())
     assert "Nothing to be done" in again.stdout + again.stderr

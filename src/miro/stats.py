@@ -446,3 +446,11 @@ def compare_to_baseline(per_fov: Mapping[tuple[str, str], pd.DataFrame], baselin
     ]
     columns = [COMPARISON_COLUMNS[0], "method", *COMPARISON_COLUMNS[1:]]
     return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=columns)
+
+
+def read_stats(path) -> pd.DataFrame:
+    """Read a ``stats.csv`` written from :func:`compare_to_baseline`, keeping ``stars`` as text.
+
+    pandas would otherwise read the ``"n/a"`` mark (too few FOVs) as a missing value.
+    """
+    return pd.read_csv(path, dtype={"stars": str}, keep_default_na=False, na_values={c: ["", "nan", "NaN"] for c in ("statistic", "p", "d")})

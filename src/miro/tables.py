@@ -469,3 +469,40 @@ def paper_comparison_markdown(
         f"Lower is better for {', '.join(METRIC_LABELS_MARKDOWN[m] for m, up in HIGHER_IS_BETTER.items() if not up)}."
     )
     return _md_escape(head) + "\n\n" + "\n\n".join(sections) + "\n"
+
+
+def dbscan_parameters_markdown(selections: Mapping[tuple[str, str], Mapping], scenario_labels: Mapping[str, str] | None = None) -> str:
+    """The DBSCAN parameters of every scenario and method: the authors' fixed values,
+    those tuned on the training FOVs, and which were used.
+
+    Parameters
+    ----------
+    selections : mapping of (scenario, method) to mapping
+        The ``dbscan_params`` JSON of each method: ``mode``, ``fixed`` and
+        ``tuned`` (``eps`` in nm, ``min_samples``; ``tuned`` also ``score``
+        and ``metric``).
+    scenario_labels : mapping, optional
+        Display names overriding :data:`SCENARIO_LABELS`.
+    """
+    labels = {**SCENARIO_LABELS, **(scenario_labels or {})}
+    lines = [
+        "### DBSCAN parameters",
+        "",
+        "eps in nm (for MIRO methods: in the squeezed coordinates), min_samples counts the point itself. "
+        "Tuned = grid search on the scenario's training FOVs, never a test FOV.",
+        "",
+        "| Scenario | Method | Fixed (authors) eps / min_samples | Tuned eps / min_samples | Tuned score | Used |",
+        "|:--|:--|:-:|:-:|:-:|:-:|",
+    ]
+    for (scenario, method), sel in selections.items():
+        fixed, tuned = sel["fixed"], sel["tuned"]
+        cells = [
+            labels.get(scenario, scenario),
+            METHOD_LABELS.get(method, method),
+            f"{fixed['eps']:g} / {fixed['min_samples']}",
+            f"{tuned['eps']:g} / {tuned['min_samples']}",
+            f"{tuned['metric']} = {tuned['score']:.3f}",
+            sel["mode"],
+        ]
+        lines.append("| " + " | ".join(_md_escape(str(c)) for c in cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -5,11 +5,11 @@
 rule dbscan_baseline:
     input:
         data=scenario_data_dir,
+        params="results/dbscan_params/{scenario}/DBSCAN.json",
     output:
         labels="results/labels/{scenario}/DBSCAN.csv",
     params:
         fovs=test_fovs,
-        dbscan=dbscan_params,
     log:
         "logs/dbscan_baseline/{scenario}.log",
     benchmark:
@@ -20,22 +20,25 @@ rule dbscan_baseline:
         "../scripts/dbscan_baseline.py"
 
 
-rule miro_released:
+rule miro_dbscan:
     input:
         data=scenario_data_dir,
-        weights=released_weights_file,
+        weights=method_weights,
+        params="results/dbscan_params/{scenario}/{method}.json",
     output:
-        labels="results/labels/{scenario}/MIRO_released.csv",
+        labels="results/labels/{scenario}/{method}.csv",
+    wildcard_constraints:
+        method="MIRO|MIRO_released",
     params:
         fovs=test_fovs,
-        miro=miro_params,
+        miro=miro_inference_settings,
     threads: 2
     resources:
         gpu=1,
     log:
-        "logs/miro_released/{scenario}.log",
+        "logs/miro_dbscan/{scenario}/{method}.log",
     benchmark:
-        "results/benchmarks/miro_released/{scenario}.tsv"
+        "results/benchmarks/miro_dbscan/{scenario}/{method}.tsv"
     conda:
         "../envs/miro.yaml"
     script:

@@ -39,6 +39,8 @@ for _scenario in SCENARIOS.values():
     for _method in METHODS:
         if _method.startswith("MIRO") and "miro" not in _scenario:
             raise ValueError(f"config: scenario {_scenario['id']} has no 'miro' block but method {_method} is requested; add one")
+        if _method == "MIRO" and "training_set" not in _scenario["miro"]:
+            raise ValueError(f"config: scenario {_scenario['id']} has no miro.training_set but method MIRO trains a model; add one")
         if _method == "MIRO_released" and _scenario["miro"].get("released_weights") not in set(WEIGHTS_MANIFEST["file"]):
             raise ValueError(
                 f"config: scenario {_scenario['id']}: miro.released_weights must name a file of "
@@ -75,16 +77,43 @@ def test_fovs(wildcards):
     return [fov for fov in scenario_fovs(scenario) if fov not in scenario["training_fovs"]]
 
 
-def dbscan_params(wildcards):
-    return SCENARIOS[wildcards.scenario]["dbscan"]
+TRAINING_KEYS = ("seed", "epochs", "batch_size", "lr", "hidden_channels", "nd_weight", "num_steps", "dataset_size", "reflect_clusters")
 
 
-def miro_params(wildcards):
-    return SCENARIOS[wildcards.scenario]["miro"]
+def training_settings(wildcards):
+    """Training settings of a scenario: config `training`, its per-scenario overrides, then scenario defaults."""
+    scenario = SCENARIOS[wildcards.scenario]
+    settings = {key: config["training"][key] for key in TRAINING_KEYS}
+    settings.update(config["training"]["overrides"].get(wildcards.scenario, {}))
+    if settings["num_steps"] is None:
+        settings["num_steps"] = scenario["miro"]["num_steps"]
+    if settings["dataset_size"] is None:
+        settings["dataset_size"] = scenario["miro"]["training_set"]["dataset_size"]
+    return settings
 
 
-def released_weights_file(wildcards):
-    return f"resources/weights/released/{SCENARIOS[wildcards.scenario]['miro']['released_weights']}"
+def miro_inference_settings(wildcards):
+    """R and K used to squeeze with a method's model (our MIRO may be trained with another K)."""
+    miro = SCENARIOS[wildcards.scenario].get("miro")
+    if miro is None:
+        return {}
+    steps = training_settings(wildcards)["num_steps"] if wildcards.method == "MIRO" else miro["num_steps"]
+    return {"connectivity_radius": miro["connectivity_radius"], "num_steps": steps}
+
+
+def method_weights(wildcards):
+    """The model file of a MIRO-type method (none for DBSCAN)."""
+    if wildcards.method == "MIRO":
+        return f"results/models/{wildcards.scenario}/model.pt"
+    if wildcards.method == "MIRO_released":
+        return f"resources/weights/released/{SCENARIOS[wildcards.scenario]['miro']['released_weights']}"
+    return []
+
+
+def fixed_dbscan(wildcards):
+    """The authors' DBSCAN parameters of a method: `dbscan` for DBSCAN, `miro.dbscan` for MIRO-type methods."""
+    scenario = SCENARIOS[wildcards.scenario]
+    return scenario["dbscan"] if wildcards.method == "DBSCAN" else scenario["miro"]["dbscan"]
 
 
 def scenario_method_pairs():
@@ -94,6 +123,10 @@ def scenario_method_pairs():
 
 def metrics_files():
     return [f"results/metrics/{scenario}/{method}.csv" for scenario, method in scenario_method_pairs()]
+
+
+def dbscan_params_files():
+    return [f"results/dbscan_params/{scenario}/{method}.json" for scenario, method in scenario_method_pairs()]
 
 
 def scenario_labels():
@@ -125,4 +158,5 @@ def final_outputs():
         "results/tables/paper_comparison.md",
         "results/tables/stats.csv",
         *expand("results/figures/figure2/{scenario}.png", scenario=SCENARIOS),
+        *(expand("results/models/{scenario}/loss.png", scenario=SCENARIOS) if "MIRO" in METHODS else []),
     ]

@@ -6,6 +6,7 @@ rule table1:
     input:
         metrics=metrics_files(),
         stats="results/tables/stats.csv",
+        dbscan_params=dbscan_params_files(),
         paper=repo_path(config["paper_table1"]),
     output:
         csv=report("results/tables/table1.csv", caption="../report/table1.rst", category="Tables"),

@@ -1,5 +1,6 @@
 """Plain DBSCAN on the localizations of each test FOV of a scenario."""
 
+import json
 import logging
 
 from script_utils import run
@@ -9,11 +10,13 @@ from miro.io import list_fovs, read_localizations, write_labels
 
 
 def main(smk):
+    with open(smk.input.params) as handle:
+        dbscan = json.load(handle)["chosen"]
     files = list_fovs(smk.input.data)
     labels = {}
     for fov in smk.params.fovs:
         xy = read_localizations(files[fov])[["x", "y"]].to_numpy()
-        labels[fov] = dbscan_labels(xy, smk.params.dbscan["eps"], smk.params.dbscan["min_samples"])
+        labels[fov] = dbscan_labels(xy, dbscan["eps"], dbscan["min_samples"])
         logging.info("FOV %d: %d localizations, %d clusters", fov, len(xy), labels[fov].max())
     write_labels(smk.output.labels, labels)
 

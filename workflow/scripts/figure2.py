@@ -5,6 +5,7 @@ from script_utils import run
 
 from miro.io import list_fovs, read_labels, read_localizations
 from miro.plots import figure2, save_figure
+from miro.stats import read_stats
 
 DISPLAY = {"DBSCAN": "DBSCAN", "MIRO": "MIRO+DBSCAN", "MIRO_released": "MIRO (released)+DBSCAN"}
 
@@ -15,7 +16,7 @@ def main(smk):
     labels = {DISPLAY[m]: read_labels(path)[fov] for m, path in zip(smk.params.methods, smk.input.labels)}
     labels["Ground truth"] = table["index"].to_numpy()
     per_fov = {DISPLAY[m]: pd.read_csv(path) for m, path in zip(smk.params.methods, smk.input.metrics)}
-    stats = pd.read_csv(smk.input.stats)
+    stats = read_stats(smk.input.stats)
     scenario = smk.wildcards.scenario
     # stars of the first MIRO-type method (MIRO if evaluated, else MIRO_released)
     miro_methods = [m for m in smk.params.methods if m != "DBSCAN"]

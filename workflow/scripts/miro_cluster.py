@@ -1,5 +1,6 @@
 """MIRO + DBSCAN on every test FOV of a scenario with a trained or released model."""
 
+import json
 import logging
 
 import torch
@@ -13,15 +14,17 @@ from miro.weights import load_checkpoint
 def main(smk):
     torch.set_num_threads(smk.threads)
     device = "cuda" if smk.resources.get("gpu", 0) and torch.cuda.is_available() else "cpu"
-    settings = smk.params.miro
-    model, _ = load_checkpoint(smk.input.weights, num_steps=settings["num_steps"], map_location=device)
+    miro = smk.params.miro
+    with open(smk.input.params) as handle:
+        dbscan = json.load(handle)["chosen"]
+    model, _ = load_checkpoint(smk.input.weights, num_steps=miro["num_steps"], map_location=device)
     files = list_fovs(smk.input.data)
     labels = {}
     for fov in smk.params.fovs:
         xy = read_localizations(files[fov])[["x", "y"]].to_numpy()
         labels[fov] = miro_dbscan(
-            model, xy, settings["connectivity_radius"], settings["dbscan"]["eps"], settings["dbscan"]["min_samples"],
-            num_steps=settings["num_steps"], device=device,
+            model, xy, miro["connectivity_radius"], dbscan["eps"], dbscan["min_samples"],
+            num_steps=miro["num_steps"], device=device,
         )
         logging.info("FOV %d: %d localizations, %d clusters (%s)", fov, len(xy), labels[fov].max(), device)
     write_labels(smk.output.labels, labels)

@@ -2,6 +2,7 @@
 layout in Markdown and LaTeX with significance marks, and the comparison with
 the published values."""
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -9,7 +10,7 @@ from script_utils import run
 
 from miro import tables
 from miro.io import write_csv
-from miro.stats import summarize
+from miro.stats import read_stats, summarize
 
 
 def main(smk):
@@ -17,14 +18,22 @@ def main(smk):
         [summarize(pd.read_csv(path), scenario, method) for (scenario, method), path in zip(smk.params.pairs, smk.input.metrics)],
         ignore_index=True,
     )
-    stats = pd.read_csv(smk.input.stats)
+    stats = read_stats(smk.input.stats)
     stats = stats if len(stats) else None
     labels = smk.params.labels
     write_csv(summary, smk.output.csv)
     Path(smk.output.markdown).write_text(tables.table1_markdown(summary, stats, scenario_labels=labels))
     Path(smk.output.latex).write_text(tables.table1_latex(summary, stats, scenario_labels=labels))
     paper = tables.read_paper_table1(smk.input.paper)
-    Path(smk.output.comparison).write_text(tables.paper_comparison_markdown(summary, paper, scenario_labels=labels))
+    selections = {}
+    for pair, path in zip(smk.params.pairs, smk.input.dbscan_params):
+        with open(path) as handle:
+            selections[tuple(pair)] = json.load(handle)
+    Path(smk.output.comparison).write_text(
+        tables.paper_comparison_markdown(summary, paper, scenario_labels=labels)
+        + "\n"
+        + tables.dbscan_parameters_markdown(selections, scenario_labels=labels)
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,73 @@
+# Training of method MIRO: one model per scenario from its training FOVs.
+
+
+rule training_set:
+    input:
+        data=scenario_data_dir,
+    output:
+        graphs="results/training_sets/{scenario}.pt",
+    params:
+        training_fovs=lambda wildcards: SCENARIOS[wildcards.scenario]["training_fovs"],
+        training_set=lambda wildcards: SCENARIOS[wildcards.scenario]["miro"]["training_set"],
+        connectivity_radius=lambda wildcards: SCENARIOS[wildcards.scenario]["miro"]["connectivity_radius"],
+        settings=training_settings,
+    log:
+        "logs/training_set/{scenario}.log",
+    benchmark:
+        "results/benchmarks/training_set/{scenario}.tsv"
+    conda:
+        "../envs/miro.yaml"
+    script:
+        "../scripts/build_training_set.py"
+
+
+rule train:
+    input:
+        graphs="results/training_sets/{scenario}.pt",
+    output:
+        model="results/models/{scenario}/model.pt",
+        loss="results/models/{scenario}/loss.tsv",
+        curve=report(
+            "results/models/{scenario}/loss.png",
+            caption="../report/loss.rst",
+            category="Training",
+            labels={"scenario": "{scenario}"},
+        ),
+    params:
+        settings=training_settings,
+        connectivity_radius=lambda wildcards: SCENARIOS[wildcards.scenario]["miro"]["connectivity_radius"],
+        # survives an interrupted job, so a rerun resumes from the last epoch
+        checkpoint_dir=lambda wildcards, output: os.path.join(os.path.dirname(output.model), "checkpoints"),
+    threads: 2
+    resources:
+        gpu=1,
+        mem_mb=8000,
+        runtime=600,
+    log:
+        "logs/train/{scenario}.log",
+    benchmark:
+        "results/benchmarks/train/{scenario}.tsv"
+    conda:
+        "../envs/miro.yaml"
+    script:
+        "../scripts/train.py"
+
+
+rule dbscan_params:
+    input:
+        data=scenario_data_dir,
+        weights=method_weights,
+    output:
+        params="results/dbscan_params/{scenario}/{method}.json",
+    params:
+        fixed=fixed_dbscan,
+        selection=config["dbscan_selection"],
+        training_fovs=lambda wildcards: SCENARIOS[wildcards.scenario]["training_fovs"],
+        miro=miro_inference_settings,
+    threads: 2
+    log:
+        "logs/dbscan_params/{scenario}/{method}.log",
+    conda:
+        "../envs/miro.yaml"
+    script:
+        "../scripts/dbscan_params.py"

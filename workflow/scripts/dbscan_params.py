@@ -1,0 +1,40 @@
+"""DBSCAN parameters of one scenario and method: the authors' fixed values and a
+grid search on the training FOVs (never a test FOV); writes both and the one used."""
+
+import json
+import logging
+
+import torch
+from script_utils import run
+
+from miro.inference import squeeze_fov
+from miro.io import list_fovs, read_localizations
+from miro.tuning import tune_dbscan, tune_miro_dbscan
+from miro.weights import load_checkpoint
+
+
+def main(smk):
+    torch.set_num_threads(smk.threads)
+    selection, files = smk.params.selection, list_fovs(smk.input.data)
+    tables = [read_localizations(files[fov], require_labels=True) for fov in smk.params.training_fovs]
+    xy = [t[["x", "y"]].to_numpy() for t in tables]
+    truth = [t["index"].to_numpy() for t in tables]
+    grid = dict(eps=selection["eps"], min_samples=selection["min_samples"], metric=selection["metric"])
+    if smk.input.weights:
+        miro = smk.params.miro
+        model, _ = load_checkpoint(smk.input.weights, num_steps=miro["num_steps"])
+        squeezed = [squeeze_fov(model, points, miro["connectivity_radius"], miro["num_steps"]) for points in xy]
+        tuned = tune_miro_dbscan(xy, squeezed, truth, **grid).best
+    else:
+        tuned = tune_dbscan(xy, truth, **grid).best
+    tuned = {key: (value.item() if hasattr(value, "item") else value) for key, value in tuned.items()}
+    fixed = dict(smk.params.fixed)
+    chosen = fixed if selection["mode"] == "fixed" else {"eps": tuned["eps"], "min_samples": tuned["min_samples"]}
+    result = {"mode": selection["mode"], "chosen": chosen, "fixed": fixed, "tuned": tuned, "tuned_on_fovs": list(smk.params.training_fovs)}
+    with open(smk.output.params, "w") as handle:
+        json.dump(result, handle, indent=2)
+    logging.info("%s", result)
+
+
+if __name__ == "__main__":
+    run(main, snakemake)  # noqa: F821

@@ -1,0 +1,32 @@
+"""Train MIRO for one scenario (CUDA when the job has a GPU and one is visible)."""
+
+import logging
+
+import torch
+from script_utils import run
+
+from miro.model import MIRO
+from miro.train import train
+from miro.weights import save_checkpoint
+
+
+def main(smk):
+    torch.set_num_threads(smk.threads)
+    settings, radius = smk.params.settings, smk.params.connectivity_radius
+    device = "cuda" if smk.resources.get("gpu", 0) and torch.cuda.is_available() else "cpu"
+    torch.manual_seed(settings["seed"])
+    model = MIRO(hidden_channels=settings["hidden_channels"], num_steps=settings["num_steps"])
+    model, history = train(
+        model, smk.input.graphs,
+        epochs=settings["epochs"], batch_size=settings["batch_size"], lr=settings["lr"],
+        connectivity_radius=radius, nd_weight=settings["nd_weight"], seed=settings["seed"], device=device,
+        checkpoint_dir=smk.params.checkpoint_dir, resume=True, progress=False,
+        loss_log=smk.output.loss, loss_plot=smk.output.curve,
+    )
+    save_checkpoint(model.cpu(), smk.output.model, connectivity_radius=radius,
+                    metadata={"scenario": smk.wildcards.scenario, "training": settings, "device": device})
+    logging.info("trained on %s: final loss %.4f, %.0f s", device, history[-1]["loss"], sum(h["seconds"] for h in history))
+
+
+if __name__ == "__main__":
+    run(main, snakemake)  # noqa: F821
