@@ -7,7 +7,9 @@ from miro.io import list_fovs, read_labels, read_localizations
 from miro.plots import figure2, save_figure
 from miro.stats import read_stats
 
-DISPLAY = {"DBSCAN": "DBSCAN", "MIRO": "MIRO+DBSCAN", "MIRO_released": "MIRO (released)+DBSCAN"}
+# short names label the box plots; the FOV panels get the long titles
+DISPLAY = {"DBSCAN": "DBSCAN", "MIRO": "MIRO", "MIRO_released": "MIRO rel."}
+TITLES = {"MIRO": "MIRO + DBSCAN", "MIRO rel.": "MIRO (released) + DBSCAN"}
 
 
 def main(smk):
@@ -24,7 +26,7 @@ def main(smk):
     if miro_methods:
         rows = stats[(stats["scenario"] == scenario) & (stats["method"] == miro_methods[0])]
         stars = dict(zip(rows["metric"], rows["stars"]))
-    fig = figure2(table[["x", "y"]].to_numpy(), labels, per_fov, stars, f"{smk.params.title} (FOV {fov})")
+    fig = figure2(table[["x", "y"]].to_numpy(), labels, per_fov, stars, f"{smk.params.title} (FOV {fov})", title_by_method=TITLES)
     save_figure(fig, smk.output.png, smk.output.svg)
 
 

@@ -1,0 +1,549 @@
+r"""Tiled MIRO for fields much larger than a training field of view.
+
+A MIRO model is trained on fields of view (FOVs) of one size — 2 µm × 2 µm
+for the Nieves et al. (2023) benchmark — normalised so that the FOV spans
+one normalised unit. A whole camera field (tens of µm, :math:`10^5`–
+:math:`10^7` localizations) is far larger. Squeezing it as one graph would
+change the length scale the model sees (one normalised unit would become
+the whole field), and the Laplacian eigenvectors of a graph with millions
+of nodes are slow to compute and unlike those of training graphs. So the
+field is cut into overlapping square **tiles** of the training FOV size and
+each tile is squeezed on its own:
+
+1. **Layout** (:func:`tile_layout`). Along each axis the tiles have side
+   :math:`T` (``tile_size_nm``) and their origins are spread evenly from
+   the field's minimum to its maximum minus :math:`T`, with the smallest
+   number of tiles whose spacing :math:`s` is at most :math:`T - o`
+   (``overlap_nm`` = :math:`o`). Neighbouring tiles thus overlap by
+   :math:`T - s \ge o`. A field narrower than :math:`T` gets one tile
+   centred on it.
+2. **Core regions.** The *core* of a tile is the set of points closer (per
+   axis) to its centre than to any other tile's centre; the cores partition
+   the field. The boundary between two cores lies half-way between the
+   tile centres, i.e. at least :math:`(T - s)/2 \ge o/2` inside both tiles.
+3. **Squeeze** (:func:`tiled_squeeze`). For each tile holding core points,
+   all localizations inside the tile (core and margin) are normalised as
+
+   .. math:: \mathbf{u} = (\mathbf{p} - \mathbf{t}) / T,
+
+   with :math:`\mathbf{t}` the tile origin (nm), so a full tile spans
+   :math:`[0, 1]^2` exactly as a training FOV does, and the connectivity
+   radius :math:`R` (normalised units) is :math:`R\,T` nm as in training.
+   The graph (:func:`miro.graph.build_graph`) and the model run per tile
+   (several tiles batched into one disjoint-union graph); the squeezed
+   positions :math:`\mathbf{s} = \mathbf{u} - R\hat{\mathbf{y}}` are mapped
+   back **exactly**, :math:`\mathbf{s}\,T + \mathbf{t}` (nm), and kept only
+   for the tile's core points. Every localization therefore gets exactly one
+   squeezed position, from the tile in which it is most central.
+4. **Cluster** (:func:`tiled_miro_dbscan`). DBSCAN runs **once** on all
+   squeezed positions of the field.
+
+Why this is correct
+-------------------
+MIRO's prediction for a point depends on the graph around it: the model is
+translation invariant (edge features are relative vectors, node features are
+Laplacian eigenvectors of the graph, no coordinates), so a tile differs from
+the whole field only in which points it contains. A point's squeezed
+position is taken from the tile whose core holds it, and that tile contains
+everything within :math:`o/2` of the point. With ``overlap_nm`` at least
+the largest cluster diameter :math:`D`, a cluster that straddles a core
+boundary (its centre within :math:`D/2` of the boundary) lies completely in
+both tiles, and any cluster lies completely in the tile of each member
+whenever :math:`o \ge 2D`; in between, the part of a cluster that a tile
+misses lies farther than :math:`o/2` from the member being squeezed and
+barely affects where it is moved. Members of one cluster squeezed in
+different tiles thus land on the same centre, and because clustering is
+done once on the union of the squeezed points (not per tile) a cluster
+crossing a tile border is neither split nor counted twice: there are no
+per-tile labels to merge. Points squeezed in the overlap of two tiles are
+used once, from one tile, so nothing is duplicated.
+
+Scale and ``eps``
+-----------------
+Squeezed positions are returned in **true nm** (the exact inverse of the
+tile normalisation), so ``eps`` is a distance in nm. The authors' benchmark
+code instead normalised each 2 µm FOV by its own per-axis min-max and
+multiplied the squeezed coordinates by the FOV *maximum* (method notes §7,
+:class:`miro.graph.Normalization`). For benchmark FOVs (minimum ≈ 0,
+maximum ≈ 2000 nm, extent ≈ 2000 nm) that frame equals true nm to within a
+few per cent, and the authors' :math:`R` was :math:`0.2 \times` the FOV
+extent ≈ 400 nm, which is :math:`0.2\,T` for :math:`T` = 2000 nm. So use
+``tile_size_nm`` = the training FOV size (2000 nm for the released
+benchmark models) and the published ``MIRO_DBSCAN_params`` ``eps`` values
+as nm.
+
+Speed
+-----
+The work is linear in the number of localizations: per tile one Delaunay
+triangulation, one sparse eigen-decomposition (``eigsh``) for the Laplacian
+eigenvectors and :math:`K` message-passing steps. Tiles are processed in
+batches of ``batch_tiles`` (one PyG ``Batch`` per model call); on the CPU,
+``workers`` processes (one PyTorch thread each) work on different tiles in
+parallel, which on a few cores is faster than one process with several
+threads. On a GPU the model runs in the calling process and the workers
+only build graphs. Overlap costs work: each localization is processed
+:math:`(T / s)^2` times on average (1.7 for :math:`T` = 2000 nm,
+:math:`o` = 500 nm).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from miro.clustering import dbscan_labels
+from miro.errors import MiroInputError
+from miro.graph import _as_xy, _check_radius, build_graph
+from miro.model import MIRO
+
+__all__ = [
+    "TileLayout",
+    "tile_layout",
+    "iter_tiles",
+    "tiled_squeeze",
+    "tiled_miro_dbscan",
+    "DEFAULT_TILE_SIZE_NM",
+    "DEFAULT_OVERLAP_NM",
+]
+
+#: Side (nm) of a tile: the FOV size of the benchmark training data.
+DEFAULT_TILE_SIZE_NM = 2000.0
+#: Overlap (nm) of neighbouring tiles: above the largest benchmark cluster
+#: diameter (Scenario 6 ellipses and the σ = 75 nm clusters of Scenarios 7
+#: and 9 are up to about 450 nm across).
+DEFAULT_OVERLAP_NM = 500.0
+
+
+# --------------------------------------------------------------------------
+# Layout
+# --------------------------------------------------------------------------
+
+
+def _axis_origins(lo: float, hi: float, tile: float, overlap: float) -> np.ndarray:
+    """Tile origins along one axis (see the module notes, step 1)."""
+    width = hi - lo
+    if width <= tile:
+        return np.array([lo - (tile - width) / 2.0])
+    stride = tile - overlap
+    n = int(math.ceil((width - tile) / stride - 1e-9)) + 1
+    return lo + np.arange(n) * ((width - tile) / (n - 1))
+
+
+@dataclass(frozen=True)
+class TileLayout:
+    """Overlapping square tiles covering a field, and their core regions.
+
+    Attributes
+    ----------
+    tile_size : float
+        Side :math:`T` of every tile (nm).
+    overlap : float
+        Requested minimum overlap :math:`o` of neighbouring tiles (nm).
+    origins_x, origins_y : ndarray
+        Lower-left corners of the tile columns and rows (nm); tile
+        ``(i, j)`` is ``[origins_x[i], origins_x[i] + T] × [origins_y[j], origins_y[j] + T]``.
+    """
+
+    tile_size: float
+    overlap: float
+    origins_x: np.ndarray
+    origins_y: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """Number of tile columns and rows."""
+        return len(self.origins_x), len(self.origins_y)
+
+    @property
+    def n_tiles(self) -> int:
+        return len(self.origins_x) * len(self.origins_y)
+
+    def _bounds(self, origins):
+        centres = origins + self.tile_size / 2.0
+        return (centres[:-1] + centres[1:]) / 2.0
+
+    def core_index(self, xy_nm) -> tuple[np.ndarray, np.ndarray]:
+        """Column and row of the tile whose core holds each point (nearest tile centre per axis)."""
+        xy = np.asarray(xy_nm, dtype=np.float64)
+        col = np.searchsorted(self._bounds(self.origins_x), xy[:, 0], side="right")
+        row = np.searchsorted(self._bounds(self.origins_y), xy[:, 1], side="right")
+        return col, row
+
+    def margin(self) -> float:
+        """Smallest distance (nm) from a core boundary to the edge of the tile owning it: :math:`(T - s)/2 \\ge o/2`."""
+        margins = []
+        for origins in (self.origins_x, self.origins_y):
+            if len(origins) > 1:
+                margins.append((self.tile_size - float(np.max(np.diff(origins)))) / 2.0)
+        return min(margins) if margins else math.inf
+
+
+def tile_layout(xy_nm, tile_size_nm: float = DEFAULT_TILE_SIZE_NM, overlap_nm: float = DEFAULT_OVERLAP_NM) -> TileLayout:
+    """Overlapping tiles of side ``tile_size_nm`` covering the bounding box of ``xy_nm``.
+
+    Parameters
+    ----------
+    xy_nm : array_like of shape (N, 2)
+        Localizations (nm), N ≥ 1.
+    tile_size_nm : float, default 2000
+        Tile side :math:`T` (nm): the FOV size the model was trained on.
+    overlap_nm : float, default 500
+        Minimum overlap :math:`o` of neighbouring tiles (nm), ``0 <= o < T``.
+        Make it at least the largest cluster diameter (module notes).
+
+    Returns
+    -------
+    TileLayout
+    """
+    xy = _as_xy(xy_nm, "xy_nm")
+    tile, overlap = _check_tiles(tile_size_nm, overlap_nm)
+    if len(xy) == 0:
+        raise MiroInputError("xy_nm: no localizations; nothing to tile")
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    return TileLayout(
+        tile,
+        overlap,
+        _axis_origins(lo[0], hi[0], tile, overlap),
+        _axis_origins(lo[1], hi[1], tile, overlap),
+    )
+
+
+def _check_tiles(tile_size_nm, overlap_nm) -> tuple[float, float]:
+    tile = float(tile_size_nm)
+    if not math.isfinite(tile) or tile <= 0:
+        raise MiroInputError(f"tile_size_nm: must be a positive length in nm (the training FOV size, e.g. 2000), got {tile_size_nm!r}")
+    overlap = float(overlap_nm)
+    if not math.isfinite(overlap) or overlap < 0 or overlap >= tile:
+        raise MiroInputError(
+            f"overlap_nm: must be >= 0 and smaller than the tile size {tile:g} nm (e.g. 500, at least the largest cluster diameter), got {overlap_nm!r}"
+        )
+    return tile, overlap
+
+
+def iter_tiles(xy_nm, layout: TileLayout) -> Iterator[tuple[tuple[int, int], np.ndarray, np.ndarray]]:
+    """Yield ``((col, row), members, core)`` for every tile holding core points.
+
+    ``members`` are the indices of all points inside the tile (closed
+    square), ``core`` a boolean mask over ``members`` marking the points
+    whose squeezed position comes from this tile. Tiles are visited column
+    by column; each point is in exactly one core.
+    """
+    xy = np.asarray(xy_nm, dtype=np.float64)
+    tile = layout.tile_size
+    col, row = layout.core_index(xy)
+    order_x = np.argsort(xy[:, 0], kind="stable")
+    sorted_x = xy[order_x, 0]
+    tol = 1e-6  # nm: rounding of origin + T must not drop the field's last points
+    for i, ox in enumerate(layout.origins_x):
+        a = np.searchsorted(sorted_x, ox - tol, side="left")
+        b = np.searchsorted(sorted_x, ox + tile + tol, side="right")
+        in_col = order_x[a:b]
+        if len(in_col) == 0:
+            continue
+        order_y = in_col[np.argsort(xy[in_col, 1], kind="stable")]
+        sorted_y = xy[order_y, 1]
+        for j, oy in enumerate(layout.origins_y):
+            c = np.searchsorted(sorted_y, oy - tol, side="left")
+            d = np.searchsorted(sorted_y, oy + tile + tol, side="right")
+            members = np.sort(order_y[c:d])
+            if len(members) == 0:
+                continue
+            core = (col[members] == i) & (row[members] == j)
+            if core.any():
+                yield (i, j), members, core
+
+
+# --------------------------------------------------------------------------
+# Work on chunks of tiles (in this process or in worker processes)
+# --------------------------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _graphs(chunk, radius: float, num_eigenvectors: int):
+    from torch_geometric.data import Batch
+
+    graphs = [build_graph(local, radius, num_eigenvectors=num_eigenvectors) for local in chunk]
+    return Batch.from_data_list(graphs)
+
+
+@torch.no_grad()
+def _squeeze_batch(model, batch, radius: float, num_steps, step: int, device) -> np.ndarray:
+    outputs = model(batch.x.to(device), batch.edge_index.to(device), batch.edge_attr.to(device), num_steps=num_steps)
+    k = outputs.size(0)
+    if not -k <= step < k:
+        raise MiroInputError(f"step: {step} is out of range for {k} recurrent steps; use -1 for the last step")
+    displacement = outputs[step, :, :2].double().cpu().numpy()
+    return batch.position.double().numpy() - radius * displacement
+
+
+def _split(squeezed: np.ndarray, chunk) -> list[np.ndarray]:
+    sizes = np.cumsum([len(local) for local in chunk])[:-1]
+    return np.split(squeezed, sizes)
+
+
+def _worker_init(state_dict, config, threads: int, settings: dict) -> None:
+    torch.set_num_threads(max(1, int(threads)))
+    _WORKER.clear()
+    _WORKER.update(settings)
+    if state_dict is not None:
+        model = MIRO(**config)
+        model.load_state_dict(state_dict)
+        _WORKER["model"] = model.eval()
+
+
+def _worker_squeeze(chunk) -> list[np.ndarray]:
+    w = _WORKER
+    batch = _graphs(chunk, w["radius"], w["num_eigenvectors"])
+    return _split(_squeeze_batch(w["model"], batch, w["radius"], w["num_steps"], w["step"], "cpu"), chunk)
+
+
+def _worker_graphs(chunk):
+    w = _WORKER
+    return _graphs(chunk, w["radius"], w["num_eigenvectors"])
+
+
+def _available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+
+
+def tiled_squeeze(
+    model: MIRO,
+    xy_nm,
+    connectivity_radius: float,
+    tile_size_nm: float = DEFAULT_TILE_SIZE_NM,
+    overlap_nm: float = DEFAULT_OVERLAP_NM,
+    num_steps: int | None = None,
+    batch_tiles: int | None = None,
+    device=None,
+    progress: bool | None = True,
+    *,
+    step: int = -1,
+    num_eigenvectors: int = 5,
+    workers: int | None = None,
+) -> np.ndarray:
+    r"""Squeeze a field of any size tile by tile; return the squeezed positions in nm.
+
+    Parameters
+    ----------
+    model : MIRO
+        Trained model (e.g. :func:`miro.weights.load_released`).
+    xy_nm : array_like of shape (N, 2)
+        Localizations (nm).
+    connectivity_radius : float
+        :math:`R` in normalised units, i.e. as a fraction of the tile size
+        (released benchmark models: 0.2 or 0.1; :math:`R\,T` nm).
+    tile_size_nm : float, default 2000
+        Tile side :math:`T` (nm) = the side of the FOVs the model was trained
+        on, so that the normalisation matches training.
+    overlap_nm : float, default 500
+        Minimum overlap of neighbouring tiles (nm); at least the largest
+        cluster diameter (module notes).
+    num_steps : int, optional
+        :math:`K`; default ``model.num_steps``.
+    batch_tiles : int, optional
+        Tiles per model call. Default 4 on the CPU (small graphs stay in
+        the cache), 64 on a GPU.
+    device : str or torch.device, optional
+        Where the model runs; default the model's device.
+    progress : bool or None, default True
+        tqdm bar over tiles on stderr (``None``: only on a terminal).
+    step : int, default -1
+        Which recurrent step's prediction to apply.
+    num_eigenvectors : int, default 5
+    workers : int, optional
+        Processes building graphs (and, on the CPU, running the model) in
+        parallel, one PyTorch thread each. Default: the number of usable CPU
+        cores (at most 8) when there are at least 8 tiles, else 1 (all work
+        in this process with PyTorch's current threads).
+
+    Returns
+    -------
+    ndarray of shape (N, 2), float64
+        Squeezed positions in nm, row by row as ``xy_nm`` (true nm: the
+        exact inverse of the tile normalisation).
+
+    Raises
+    ------
+    MiroInputError
+        Bad coordinates or parameters.
+    """
+    xy = _as_xy(xy_nm, "xy_nm")
+    radius = _check_radius(connectivity_radius)
+    tile, overlap = _check_tiles(tile_size_nm, overlap_nm)
+    if len(xy) == 0:
+        return np.zeros((0, 2))
+    dev = next(model.parameters()).device if device is None else torch.device(device)
+    on_cpu = dev.type == "cpu"
+    if batch_tiles is None:
+        batch_tiles = 4 if on_cpu else 64
+    if int(batch_tiles) != batch_tiles or batch_tiles < 1:
+        raise MiroInputError(f"batch_tiles: must be a whole number >= 1, got {batch_tiles!r}")
+    batch_tiles = int(batch_tiles)
+    if num_steps is not None and (int(num_steps) != num_steps or num_steps < 1):
+        raise MiroInputError(f"num_steps: must be a whole number >= 1 (K, e.g. 12), got {num_steps!r}")
+
+    layout = tile_layout(xy, tile, overlap)
+    tiles = list(iter_tiles(xy, layout))
+    if workers is None:
+        workers = min(_available_cores(), 8) if len(tiles) >= 8 else 1
+    if int(workers) != workers or workers < 1:
+        raise MiroInputError(f"workers: must be a whole number >= 1, got {workers!r}")
+    workers = int(min(workers, max(1, math.ceil(len(tiles) / batch_tiles))))
+
+    model = model.to(dev).eval()
+    squeezed = np.full_like(xy, np.nan)
+
+    def chunks():
+        for start in range(0, len(tiles), batch_tiles):
+            part = tiles[start : start + batch_tiles]
+            origins = [np.array([layout.origins_x[i], layout.origins_y[j]]) for (i, j), _, _ in part]
+            local = [(xy[members] - origin) / tile for (_, members, _), origin in zip(part, origins)]
+            yield part, origins, local
+
+    def store(part, origins, results):
+        for (_, members, core), origin, s in zip(part, origins, results):
+            squeezed[members[core]] = s[core] * tile + origin
+
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(tiles), desc="MIRO tiles", unit="tile", disable=(None if progress is None else not progress))
+    try:
+        if workers == 1:
+            for part, origins, local in chunks():
+                batch = _graphs(local, radius, num_eigenvectors)
+                store(part, origins, _split(_squeeze_batch(model, batch, radius, num_steps, step, dev), local))
+                bar.update(len(part))
+        else:
+            _run_pool(model, chunks(), store, bar, workers, on_cpu, radius, num_steps, step, num_eigenvectors, dev)
+    finally:
+        bar.close()
+    if np.isnan(squeezed).any():  # pragma: no cover - every point is in exactly one core
+        raise RuntimeError("tiling left some localizations without a squeezed position")
+    return squeezed
+
+
+def _run_pool(model, chunks, store, bar, workers, on_cpu, radius, num_steps, step, num_eigenvectors, dev):
+    import multiprocessing
+
+    config = {
+        "hidden_channels": model.hidden_channels,
+        "num_steps": model.num_steps,
+        "out_channels": model.out_channels,
+        "node_in": model.node_in,
+        "edge_in": model.edge_in,
+    }
+    state = {k: v.detach().cpu() for k, v in model.state_dict().items()} if on_cpu else None
+    settings = {"radius": radius, "num_steps": num_steps, "step": step, "num_eigenvectors": num_eigenvectors}
+    threads = max(1, _available_cores() // workers)
+    task = _worker_squeeze if on_cpu else _worker_graphs
+    # fork (Linux) needs no importable __main__, so plain scripts work; the
+    # workers run PyTorch with their own thread count and never touch CUDA.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init, initargs=(state, config, threads, settings)) as pool:
+        pending = {}
+        source = iter(chunks)
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < 3 * workers:
+                try:
+                    part, origins, local = next(source)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending[pool.submit(task, local)] = (part, origins, local)
+            if not pending:
+                break
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                part, origins, local = pending.pop(future)
+                result = future.result()
+                if not on_cpu:  # the workers built the graphs; the model runs here
+                    result = _split(_squeeze_batch(model, result, radius, num_steps, step, dev), local)
+                store(part, origins, result)
+                bar.update(len(part))
+
+
+def tiled_miro_dbscan(
+    model: MIRO,
+    xy_nm,
+    connectivity_radius: float,
+    eps: float,
+    min_samples: int,
+    tile_size_nm: float = DEFAULT_TILE_SIZE_NM,
+    overlap_nm: float = DEFAULT_OVERLAP_NM,
+    num_steps: int | None = None,
+    batch_tiles: int | None = None,
+    device=None,
+    progress: bool | None = True,
+    *,
+    step: int = -1,
+    num_eigenvectors: int = 5,
+    workers: int | None = None,
+    n_jobs: int | None = None,
+    return_squeezed: bool = False,
+):
+    """Tiled MIRO + one DBSCAN over the whole field: cluster labels, 0 = not clustered.
+
+    :func:`tiled_squeeze`, then :func:`miro.clustering.dbscan_labels` on all
+    squeezed positions at once, so clusters that cross tile borders are
+    neither split nor counted twice (module notes).
+
+    Parameters
+    ----------
+    eps : float
+        DBSCAN radius in **true nm** on the squeezed positions (benchmark:
+        ``MIRO_DBSCAN_params``, e.g. 40.62 nm for Scenario 8).
+    min_samples : int
+        Squeezed neighbours within ``eps`` (the point included) for a core
+        point (Scenario 8: 4).
+    n_jobs : int, optional
+        Threads for DBSCAN's neighbour search.
+    return_squeezed : bool, default False
+        Also return the squeezed positions (nm).
+    Other parameters
+        As in :func:`tiled_squeeze`.
+
+    Returns
+    -------
+    labels : ndarray of shape (N,), int64
+        0 = noise, clusters 1..n.
+    squeezed : ndarray of shape (N, 2)
+        Only with ``return_squeezed=True``.
+    """
+    eps = float(eps)
+    if not math.isfinite(eps) or eps <= 0:
+        raise MiroInputError(f"eps: must be a positive distance in nm (e.g. 40.62), got {eps!r}")
+    if int(min_samples) != min_samples or min_samples < 1:
+        raise MiroInputError(f"min_samples: must be a whole number >= 1 (e.g. 4), got {min_samples!r}")
+    squeezed = tiled_squeeze(
+        model,
+        xy_nm,
+        connectivity_radius,
+        tile_size_nm=tile_size_nm,
+        overlap_nm=overlap_nm,
+        num_steps=num_steps,
+        batch_tiles=batch_tiles,
+        device=device,
+        progress=progress,
+        step=step,
+        num_eigenvectors=num_eigenvectors,
+        workers=workers,
+    )
+    labels = dbscan_labels(squeezed, eps, int(min_samples), n_jobs=n_jobs)
+    return (labels, squeezed) if return_squeezed else labels

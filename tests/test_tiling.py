@@ -1,0 +1,182 @@
+"""Tiled MIRO (miro.tiling): layout, cores, and agreement with untiled inference."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.metrics import adjusted_rand_score
+
+from miro.clustering import dbscan_labels
+from miro.errors import MiroInputError
+from miro.inference import squeeze_fov
+from miro.model import MIRO
+from miro.simulate import NIEVES_SCENARIOS, simulate
+from miro.tiling import iter_tiles, tile_layout, tiled_miro_dbscan, tiled_squeeze
+from miro.weights import load_released
+
+R, K, EPS, MIN_SAMPLES = 0.2, 12, 40.62, 4  # released Scenario 8 settings
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """Small graphs run fastest on one thread (and the test machine has two shared cores)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def released(authors_dir):
+    path = authors_dir / "benchmark-models" / "model_scenario_8.pt"
+    if not path.is_file():
+        pytest.skip(f"{path} not found")
+    return load_released(path, num_steps=K)
+
+
+def field(seed, side_nm, clusters_per_fov=20):
+    """Scenario-8-style field of (side / 2 µm)^2 benchmark FOVs."""
+    n_clusters = int(round(clusters_per_fov * (side_nm / 2000.0) ** 2))
+    params = {**NIEVES_SCENARIOS["scenario_8"], "n_clusters": n_clusters, "fov": side_nm}
+    return simulate("benchmark", seed, **params)
+
+
+# ---------------------------------------------------------------- layout
+
+
+def test_layout_covers_field_with_requested_overlap():
+    rng = np.random.default_rng(0)
+    xy = rng.uniform([100, -50], [9100, 4950], size=(5000, 2))
+    layout = tile_layout(xy, 2000, 500)
+    assert layout.shape == (6, 3)
+    for origins, lo, hi in ((layout.origins_x, 100, 9100), (layout.origins_y, -50, 4950)):
+        assert origins[0] == pytest.approx(xy.min(axis=0)[0] if lo == 100 else xy.min(axis=0)[1])
+        assert origins[-1] + 2000 == pytest.approx(xy.max(axis=0)[0] if lo == 100 else xy.max(axis=0)[1])
+        assert np.all(2000 - np.diff(origins) >= 500 - 1e-9)  # overlap at least as asked
+    assert layout.margin() >= 250 - 1e-9
+
+
+def test_every_point_in_exactly_one_core_with_margin():
+    rng = np.random.default_rng(1)
+    xy = rng.uniform(0, 7000, size=(4000, 2))
+    layout = tile_layout(xy, 2000, 400)
+    owner = np.full(len(xy), -1)
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    for n, ((i, j), members, core) in enumerate(iter_tiles(xy, layout)):
+        origin = np.array([layout.origins_x[i], layout.origins_y[j]])
+        inside = xy[members]
+        assert np.all(inside >= origin - 1e-6) and np.all(inside <= origin + 2000 + 1e-6)
+        assert np.all(owner[members[core]] == -1)
+        owner[members[core]] = n
+        # a core point is >= overlap/2 from every tile edge that is not the field's edge
+        p = xy[members[core]]
+        for axis in range(2):
+            left = p[:, axis] - origin[axis]
+            right = origin[axis] + 2000 - p[:, axis]
+            assert np.all((left >= 200 - 1e-6) | (origin[axis] <= lo[axis] + 1e-6))
+            assert np.all((right >= 200 - 1e-6) | (origin[axis] + 2000 >= hi[axis] - 1e-6))
+    assert np.all(owner >= 0)
+
+
+def test_small_field_is_one_centred_tile():
+    xy = np.array([[0.0, 0.0], [500.0, 100.0], [300.0, 900.0]])
+    layout = tile_layout(xy, 2000, 500)
+    assert layout.shape == (1, 1)
+    assert layout.origins_x[0] == pytest.approx(250 - 1000)
+    assert layout.margin() == np.inf
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"tile_size_nm": 0}, "tile_size_nm"),
+        ({"tile_size_nm": float("nan")}, "tile_size_nm"),
+        ({"overlap_nm": 2000}, "overlap_nm"),
+        ({"overlap_nm": -1}, "overlap_nm"),
+    ],
+)
+def test_bad_tiling_parameters(kwargs, message):
+    xy = np.zeros((3, 2))
+    with pytest.raises(MiroInputError, match=message):
+        tile_layout(xy, **{"tile_size_nm": 2000, "overlap_nm": 500, **kwargs})
+
+
+def test_bad_inputs_to_tiled_squeeze():
+    model = MIRO(hidden_channels=8, num_steps=2)
+    with pytest.raises(MiroInputError, match="NaN"):
+        tiled_squeeze(model, [[0.0, np.nan]], R, progress=False)
+    with pytest.raises(MiroInputError, match="shape"):
+        tiled_squeeze(model, np.zeros((4, 3)), R, progress=False)
+    with pytest.raises(MiroInputError, match="connectivity_radius"):
+        tiled_squeeze(model, np.zeros((4, 2)), 0, progress=False)
+    with pytest.raises(MiroInputError, match="batch_tiles"):
+        tiled_squeeze(model, np.zeros((4, 2)), R, batch_tiles=0, progress=False)
+    with pytest.raises(MiroInputError, match="eps"):
+        tiled_miro_dbscan(model, np.zeros((4, 2)), R, eps=0, min_samples=4, progress=False)
+    assert tiled_squeeze(model, np.zeros((0, 2)), R, progress=False).shape == (0, 2)
+
+
+def test_one_tile_equals_plain_inference_with_tile_normalisation():
+    """A field inside one tile: tiled squeeze == squeeze_fov with the same (isotropic) normalisation."""
+    torch.manual_seed(0)
+    model = MIRO(hidden_channels=16, num_steps=3)
+    rng = np.random.default_rng(2)
+    xy = rng.uniform(0, 1500, size=(300, 2))
+    tiled = tiled_squeeze(model, xy, R, progress=False)
+    from miro.graph import Normalization
+
+    origin = xy.min(axis=0) - (2000 - (xy.max(axis=0) - xy.min(axis=0))) / 2
+    norm = Normalization("isotropic", origin, np.full(2, 2000.0), np.full(2, 2000.0))
+    plain = squeeze_fov(model, xy, R, normalization=norm, inverse="exact")
+    np.testing.assert_allclose(tiled, plain, atol=1e-3)
+
+
+def test_worker_processes_give_the_same_result():
+    torch.manual_seed(0)
+    model = MIRO(hidden_channels=16, num_steps=3)
+    xy = field(3, 5000)[["x", "y"]].to_numpy()
+    one = tiled_squeeze(model, xy, R, progress=False, workers=1)
+    two = tiled_squeeze(model, xy, R, progress=False, workers=2, batch_tiles=2)
+    np.testing.assert_allclose(one, two, atol=1e-5)
+
+
+# ---------------------------------------------------------------- released model
+
+
+def test_tiled_equals_untiled_on_large_field(released):
+    """2.25 x 2.25 benchmark FOVs (2000 localizations, 3 x 3 tiles): same clusters tiled or as one graph at the training scale."""
+    fov = field(0, 4500)
+    xy = fov[["x", "y"]].to_numpy()
+    untiled = squeeze_fov(released, xy, R, normalization="isotropic", length_nm=2000.0, inverse="exact")
+    labels_untiled = dbscan_labels(untiled, EPS, MIN_SAMPLES)
+    labels_tiled = tiled_miro_dbscan(released, xy, R, EPS, MIN_SAMPLES, progress=False, workers=1)
+    assert tile_layout(xy).n_tiles > 4
+    assert adjusted_rand_score(labels_untiled, labels_tiled) >= 0.99
+    assert abs(int(labels_tiled.max()) - int(labels_untiled.max())) <= 2
+    # and MIRO still finds the ground truth about as well as untiled
+    truth = fov["index"].to_numpy()
+    assert adjusted_rand_score(truth, labels_tiled) >= adjusted_rand_score(truth, labels_untiled) - 0.01
+
+
+def test_cluster_on_tile_corner_is_one_cluster(released):
+    rng = np.random.default_rng(3)
+    background = rng.uniform(0, 4500, size=(1000, 2))
+    layout = tile_layout(background, 2000, 500)
+    centres_x = layout.origins_x + 1000
+    centres_y = layout.origins_y + 1000
+    corner = np.array([(centres_x[0] + centres_x[1]) / 2, (centres_y[1] + centres_y[2]) / 2])  # 4 cores meet
+    cluster = corner + rng.normal(0, 25, size=(15, 2))
+    xy = np.vstack([background, cluster])
+    assert tile_layout(xy, 2000, 500).shape == layout.shape
+    col, row = layout.core_index(cluster)
+    assert len(set(zip(col.tolist(), row.tolist()))) >= 3  # squeezed in several tiles
+    labels, squeezed = tiled_miro_dbscan(released, xy, R, EPS, MIN_SAMPLES, progress=False, workers=1, return_squeezed=True)
+    member_labels = labels[-15:]
+    found = set(member_labels[member_labels > 0].tolist())
+    assert len(found) == 1  # one cluster, not split at the borders
+    (label,) = found
+    assert (member_labels == label).sum() >= 13  # a Gaussian straggler may stay unclustered, as untiled
+    assert (labels == label).sum() < 20  # not merged with another cluster
+    assert np.median(np.linalg.norm(squeezed[-15:] - cluster.mean(axis=0), axis=1)) < EPS / 2
+    # same verdict as squeezing the whole field as one graph
+    untiled = dbscan_labels(squeeze_fov(released, xy, R, normalization="isotropic", inverse="exact"), EPS, MIN_SAMPLES)
+    assert adjusted_rand_score(untiled[-15:], member_labels) == 1.0
