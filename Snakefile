@@ -33,6 +33,7 @@ include: "workflow/rules/metrics.smk"
 include: "workflow/rules/stats.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/figure4a.smk"
 
 
 rule all:

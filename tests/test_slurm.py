@@ -128,7 +128,8 @@ def test_tiny_workflow_runs_through_slurm(slurm_cluster, tmp_path):
     local_rules = set(re.findall(r"^localrule (\w+):", log, flags=re.MULTILINE))
     submitted_rules = {re.match(r"rule_(\w+)", logfile.relative_to(tmp_path / "logs" / "slurm").parts[0]).group(1)
                        for logfile in submitted.values()}
-    assert {"download_benchmark", "dbscan_baseline", "metrics", "table1"} <= submitted_rules
+    assert {"dbscan_params", "dbscan_baseline", "metrics"} <= submitted_rules
+    assert {"download_benchmark", "stats", "table1", "figure2"} <= local_rules  # the Snakefile's localrules
     assert submitted_rules == finished_rules - local_rules, log[-6000:]
 
     # ... ran to completion in SLURM (squeue keeps finished jobs for MinJobAge) ...

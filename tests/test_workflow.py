@@ -14,6 +14,8 @@ from conftest import AUTHORS, BENCHMARK, REPO
 
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 TINY = REPO / "tests" / "config" / "tiny.yaml"
+# a simulated scenario (Nieves Scenario 2 by miro.simulate.benchmark) added by a config file only
+SIMULATED = REPO / "tests" / "config" / "simulated_scenario2.yaml"
 PRESETS = sorted((REPO / "config").glob("*.yaml"))
 
 
@@ -44,22 +46,6 @@ def test_lint_is_clean():
 def test_every_preset_builds_a_dag(preset, tmp_path):
     result = snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(preset))
     assert "rule all" in result.stdout or "all" in result.stdout
-
-
-def test_bad_config_value_names_the_key(tmp_path):
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("metrics: {rmse_convention: median}\n")
-    result = snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(bad), check=False)
-    assert result.returncode != 0
-    assert "rmse_convention" in result.stdout + result.stderr
-
-
-def test_unknown_benchmark_folder_is_reported(tmp_path):
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("scenarios:\n  - {id: s, benchmark: Scenario 99, dbscan: {eps: 1, min_samples: 2}}\n")
-    result = snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(bad), check=False)
-    assert result.returncode != 0
-    assert "Scenario 99" in result.stdout + result.stderr
 
 
 @pytest.mark.slow
@@ -103,4 +89,86 @@ def test_tiny_end_to_end(tmp_path):
     assert "### DBSCAN parameters" in (results / "tables" / "paper_comparison.md").read_text()
     # a second run has nothing to do
     again = snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(TINY), "--config", *local_urls())
+    assert "Nothing to be done" in again.stdout + again.stderr
+
+
+# ---------------------------------------------------------------- simulated scenarios
+
+
+def test_simulated_fovs_are_seeded_by_seed_scenario_and_fov():
+    sys.path.insert(0, str(REPO / "workflow" / "scripts"))
+    try:
+        from seeding import fov_rng
+    finally:
+        sys.path.remove(str(REPO / "workflow" / "scripts"))
+    from miro.simulate import simulate
+
+    first = simulate("cshape", fov_rng(0, "cshape", 1))
+    pd.testing.assert_frame_equal(first, simulate("cshape", fov_rng(0, "cshape", 1)))
+    for other in (fov_rng(0, "cshape", 2), fov_rng(0, "rings", 1), fov_rng(1, "cshape", 1)):
+        table = simulate("cshape", other)
+        assert len(table) != len(first) or not (table["x"].to_numpy() == first["x"].to_numpy()).all()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("metrics: {rmse_convention: median}\n", "rmse_convention"),
+        ("scenarios:\n  - {id: s, benchmark: Scenario 99, dbscan: {eps: 1, min_samples: 2}}\n", "Scenario 99"),
+        (
+            "scenarios:\n  - {id: s, benchmark: Ground Truth - Scenario 8, simulator: rings, dbscan: {eps: 1, min_samples: 2}}\n",
+            "exactly one of 'benchmark'",
+        ),
+        (
+            "scenarios:\n  - {id: s, simulator: rings, simulation: {radius: 250, wobble: 3}, dbscan: {eps: 1, min_samples: 2}}\n",
+            "wobble",
+        ),
+    ],
+    ids=["bad-value", "unknown-folder", "two-sources", "unknown-simulation-parameter"],
+)
+def test_bad_config_is_reported(tmp_path, content, message):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(content)
+    result = snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(bad), check=False)
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
+
+
+def test_default_config_simulates_table1_rows_and_figure4a(tmp_path):
+    result = snakemake("-n", "--cores", "1", "--directory", str(tmp_path))
+    for name in ("simulate_dataset", "figure4a", "resources/simulated/cshape", "resources/simulated/rings"):
+        assert name in result.stdout
+    baseline = snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(REPO / "config" / "baseline.yaml"))
+    assert "figure4a" not in baseline.stdout  # needs MIRO
+    assert "simulate_dataset" in baseline.stdout
+
+
+@pytest.mark.slow
+def test_scenario_added_by_config_end_to_end(tmp_path):
+    """tests/config/simulated_scenario2.yaml: data -> training -> tables -> Fig. 4a, no code change."""
+    snakemake("--cores", "2", "--directory", str(tmp_path), "--configfile", str(SIMULATED), "--resources", "gpu=0")
+    data = tmp_path / "resources" / "simulated" / "sim_scenario2"
+    assert sorted(p.name for p in data.glob("*.csv")) == [f"fov_{i}.csv" for i in range(1, 6)]
+    assert pd.read_csv(data / "fov_1.csv").columns.tolist() == ["x", "y", "index"]
+    provenance = json.loads((data / "simulation.json").read_text())
+    assert provenance["test_fovs"] == [1, 2, 3] and provenance["training_fovs"] == [4, 5]
+    results = tmp_path / "results"
+    table = pd.read_csv(results / "tables" / "table1.csv")
+    assert set(table["scenario"]) == {"sim_scenario2"} and set(table["method"]) == {"DBSCAN", "MIRO"}
+    assert set(table["n_fov"]) == {3}
+    assert list(pd.read_csv(results / "metrics" / "sim_scenario2" / "MIRO.csv")["fov"]) == [1, 2, 3]
+    # DBSCAN parameters tuned on the simulated training FOVs 4, 5 (the default training_fovs)
+    for method in ("DBSCAN", "MIRO"):
+        params = json.loads((results / "dbscan_params" / "sim_scenario2" / f"{method}.json").read_text())
+        assert params["mode"] == "tuned" and params["tuned_on_fovs"] == [4, 5] and params["tuned"]["metric"] == "AMI"
+    assert (results / "models" / "sim_scenario2" / "model.pt").is_file()
+    figure4a = pd.read_csv(results / "tables" / "figure4a.csv")
+    assert list(figure4a.columns) == ["distance_sigma", "method", "mean", "sd", "n_fov"]
+    assert len(figure4a) == 4 and set(figure4a["method"]) == {"DBSCAN", "MIRO+DBSCAN"}
+    assert figure4a["mean"].between(0, 1).all()
+    used = json.loads((results / "figure4a" / "dbscan_params.json").read_text())
+    assert used["mode"] == "tuned" and used["DBSCAN"]["fovs_per_distance"] == [2]  # held-in, after plotted FOV 1
+    for suffix in ("png", "svg"):
+        assert (results / "figures" / f"figure4a.{suffix}").stat().st_size > 10_000
+    again = snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(SIMULATED))
     assert "Nothing to be done" in again.stdout + again.stderr

@@ -1,19 +1,76 @@
 # Config validation, the scenario table and the functions that compute rule
 # inputs and parameters. No rules here.
+import inspect
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 from snakemake.utils import validate
 
 from miro.download import read_manifest
 from miro.io import fov_number
+from miro.simulate import SIMULATORS
 
+
+# A scenario reads its FOVs from exactly one source; say so in plain words
+# before the schema's oneOf would.
+for _position, _scenario in enumerate(config.get("scenarios") or []):
+    if isinstance(_scenario, dict) and ("benchmark" in _scenario) == ("simulator" in _scenario):
+        raise ValueError(
+            f"config: scenario {_scenario.get('id', _position)}: give exactly one of 'benchmark' "
+            f"(a folder of {config.get('benchmark_manifest', 'the benchmark manifest')}) or 'simulator' "
+            f"(one of {', '.join(sorted(SIMULATORS))}, with its parameters under 'simulation')"
+        )
 
 validate(config, schema="../schemas/config.schema.yaml", set_default=True)
 
 REPO = Path(workflow.basedir)
 SCENARIOS = {scenario["id"]: scenario for scenario in config["scenarios"]}
+# MIRO_released goes last: a simulated scenario without released weights leaves
+# it out (scenario_methods), and figure2 pairs this list with a scenario's label
+# files in order, so the method that may be missing must be the last one.
 METHODS = config["methods"]
+
+# Defaults of simulated scenarios: 50 test FOVs (1..50), then 3 training FOVs
+# (51..53), simulated separately and never evaluated.
+DEFAULT_N_FOVS = 50
+DEFAULT_N_TRAINING_FOVS = 3
+
+
+def is_simulated(scenario):
+    return "simulator" in scenario
+
+
+def simulated_fov_numbers(scenario):
+    """(test FOVs, training FOVs) of a simulated scenario: 1..n_fovs and the n_training_fovs after them."""
+    n_test = scenario.get("n_fovs", DEFAULT_N_FOVS)
+    n_train = scenario.get("n_training_fovs", DEFAULT_N_TRAINING_FOVS)
+    return list(range(1, n_test + 1)), list(range(n_test + 1, n_test + n_train + 1))
+
+
+def simulation_seed(scenario):
+    return scenario.get("simulation_seed", config["simulation_seed"])
+
+
+def check_simulation(where, name, params):
+    """Stop at parse time on a parameter the simulator does not take (or a missing required one)."""
+    signature = inspect.signature(SIMULATORS[name]).parameters
+    accepted = [p for p in signature if p != "seed"]
+    unknown = sorted(set(params) - set(accepted))
+    if unknown:
+        raise ValueError(f"config: {where}: simulator {name!r} has no parameter(s) {', '.join(unknown)}; it takes {', '.join(accepted)}")
+    missing = [p for p in accepted if signature[p].default is inspect.Parameter.empty and p not in params]
+    if missing:
+        raise ValueError(f"config: {where}: simulator {name!r} needs simulation: {{{', '.join(missing)}: ...}}")
+
+
+for _scenario in SCENARIOS.values():
+    if is_simulated(_scenario):
+        _scenario.setdefault("simulation", {})
+        check_simulation(f"scenario {_scenario['id']}", _scenario["simulator"], _scenario["simulation"])
+        _scenario.setdefault("training_fovs", simulated_fov_numbers(_scenario)[1])
+    else:
+        _scenario.setdefault("training_fovs", [])
 
 
 def repo_path(path):
@@ -30,13 +87,22 @@ BENCHMARK_MANIFEST = read_manifest(repo_path(config["benchmark_manifest"]))
 WEIGHTS_MANIFEST = read_manifest(repo_path(config["released_weights_manifest"]))
 DATASETS = {dataset_id(folder): folder for folder in BENCHMARK_MANIFEST["folder"].unique()}
 
+def scenario_methods(scenario_id):
+    """Methods evaluated on a scenario: all of `methods`, less MIRO_released for a
+    simulated scenario without miro.released_weights (the authors released
+    weights for the benchmark scenarios only)."""
+    scenario = SCENARIOS[scenario_id]
+    released = scenario.get("miro", {}).get("released_weights")
+    return [m for m in METHODS if not (m == "MIRO_released" and is_simulated(scenario) and released is None)]
+
+
 for _scenario in SCENARIOS.values():
-    if _scenario["benchmark"] not in set(DATASETS.values()):
+    if not is_simulated(_scenario) and _scenario["benchmark"] not in set(DATASETS.values()):
         raise ValueError(
             f"config: scenario {_scenario['id']}: benchmark folder {_scenario['benchmark']!r} "
             f"is not in {config['benchmark_manifest']}; use one of its folders"
         )
-    for _method in METHODS:
+    for _method in scenario_methods(_scenario["id"]):
         if _method.startswith("MIRO") and "miro" not in _scenario:
             raise ValueError(f"config: scenario {_scenario['id']} has no 'miro' block but method {_method} is requested; add one")
         if _method == "MIRO" and "training_set" not in _scenario["miro"]:
@@ -47,6 +113,8 @@ for _scenario in SCENARIOS.values():
                 f"{config['released_weights_manifest']} for method MIRO_released"
             )
 
+SIMULATED = [sid for sid, scenario in SCENARIOS.items() if is_simulated(scenario)]
+
 
 wildcard_constraints:
     scenario="|".join(SCENARIOS),
@@ -56,19 +124,34 @@ wildcard_constraints:
 
 
 def scenario_data_dir(wildcards):
-    return f"resources/benchmark/{dataset_id(SCENARIOS[wildcards.scenario]['benchmark'])}"
+    """Folder of a scenario's FOV files: downloaded benchmark folder or simulated FOVs."""
+    scenario = SCENARIOS[wildcards.scenario]
+    if is_simulated(scenario):
+        return f"resources/simulated/{wildcards.scenario}"
+    return f"resources/benchmark/{dataset_id(scenario['benchmark'])}"
+
+
+def available_fovs(scenario):
+    """All FOV numbers a scenario's source holds: the manifest's files, or the simulated test + training FOVs."""
+    if is_simulated(scenario):
+        test, training = simulated_fov_numbers(scenario)
+        return test + training
+    files = BENCHMARK_MANIFEST.loc[BENCHMARK_MANIFEST["folder"] == scenario["benchmark"], "file"]
+    return sorted(fov_number(name) for name in files if name.endswith(".csv"))
 
 
 def scenario_fovs(scenario):
-    """FOV numbers of a scenario available in the manifest (or its `fovs` list)."""
-    folder = scenario["benchmark"]
-    files = BENCHMARK_MANIFEST.loc[BENCHMARK_MANIFEST["folder"] == folder, "file"]
-    available = sorted(fov_number(name) for name in files if name.endswith(".csv"))
+    """FOV numbers of a scenario: all available ones, or its `fovs` list (training FOVs always included)."""
+    available = available_fovs(scenario)
     chosen = scenario.get("fovs", available)
+    source = scenario.get("benchmark") or f"the simulated FOVs 1..{len(available)}"
     unknown = sorted(set(chosen) - set(available))
     if unknown:
-        raise ValueError(f"config: scenario {scenario['id']}: FOV(s) {unknown} not in {folder}")
-    return sorted(chosen)
+        raise ValueError(f"config: scenario {scenario['id']}: FOV(s) {unknown} not in {source}")
+    missing = sorted(set(scenario["training_fovs"]) - set(available))
+    if missing:
+        raise ValueError(f"config: scenario {scenario['id']}: training FOV(s) {missing} not in {source}")
+    return sorted(set(chosen) | set(scenario["training_fovs"]))
 
 
 def test_fovs(wildcards):
@@ -101,6 +184,15 @@ def miro_inference_settings(wildcards):
     return {"connectivity_radius": miro["connectivity_radius"], "num_steps": steps}
 
 
+def dbscan_selection(wildcards):
+    """How a method's DBSCAN parameters are chosen: the top-level `dbscan_selection`,
+    overridden by the scenario's `dbscan_selection` (plain DBSCAN) or
+    `miro.dbscan_selection` (MIRO-type methods)."""
+    scenario = SCENARIOS[wildcards.scenario]
+    override = scenario.get("dbscan_selection", {}) if wildcards.method == "DBSCAN" else scenario.get("miro", {}).get("dbscan_selection", {})
+    return {**config["dbscan_selection"], **override}
+
+
 def method_weights(wildcards):
     """The model file of a MIRO-type method (none for DBSCAN)."""
     if wildcards.method == "MIRO":
@@ -118,7 +210,7 @@ def fixed_dbscan(wildcards):
 
 def scenario_method_pairs():
     """(scenario, method) of every metrics table, in the order of metrics_files()."""
-    return [(scenario, method) for scenario in SCENARIOS for method in METHODS]
+    return [(scenario, method) for scenario in SCENARIOS for method in scenario_methods(scenario)]
 
 
 def metrics_files():
@@ -134,11 +226,11 @@ def scenario_labels():
 
 
 def scenario_label_files(wildcards):
-    return [f"results/labels/{wildcards.scenario}/{method}.csv" for method in METHODS]
+    return [f"results/labels/{wildcards.scenario}/{method}.csv" for method in scenario_methods(wildcards.scenario)]
 
 
 def scenario_metric_files(wildcards):
-    return [f"results/metrics/{wildcards.scenario}/{method}.csv" for method in METHODS]
+    return [f"results/metrics/{wildcards.scenario}/{method}.csv" for method in scenario_methods(wildcards.scenario)]
 
 
 def figure_fov(wildcards):
@@ -150,6 +242,44 @@ def figure_fov(wildcards):
     return chosen
 
 
+# Figure 4a: JIc of cluster pairs vs their distance, plain DBSCAN vs MIRO +
+# DBSCAN with the trained model of scenario figure4a.scenario. Made when
+# figure4a is configured, MIRO and DBSCAN are methods and that scenario is run.
+FIGURE4A = config["figure4a"]
+MAKE_FIGURE4A = bool(FIGURE4A) and {"DBSCAN", "MIRO"} <= set(METHODS) and FIGURE4A["scenario"] in SCENARIOS
+if MAKE_FIGURE4A:
+    check_simulation("figure4a", "cluster_pairs", {**FIGURE4A["simulation"], "separation": 1.0})
+    if "separation" in FIGURE4A["simulation"]:
+        raise ValueError("config: figure4a.simulation: leave out 'separation'; the distances come from figure4a.distances")
+
+
+def figure4a_length_nm():
+    """nm per normalised unit when squeezing the pair FOVs: the FOV edge the model was trained on.
+
+    MIRO works in normalised units (a training FOV's extent maps to 1), so pair FOVs
+    are scaled as the model scenario's FOVs were: figure4a.length_nm, else the
+    `fov` of the model scenario's simulator (given or default)."""
+    if FIGURE4A["length_nm"] is not None:
+        return FIGURE4A["length_nm"]
+    scenario = SCENARIOS[FIGURE4A["scenario"]]
+    if is_simulated(scenario):
+        params = scenario["simulation"]
+        default = inspect.signature(SIMULATORS[scenario["simulator"]]).parameters.get("fov")
+        if "fov" in params:
+            return float(params["fov"])
+        if default is not None:
+            return float(default.default)
+    raise ValueError(
+        f"config: figure4a: cannot tell the FOV size of scenario {FIGURE4A['scenario']}; "
+        "set figure4a.length_nm (nm per normalised unit of its FOVs, e.g. 2000 for the benchmark)"
+    )
+
+
+def figure4a_miro_settings(wildcards):
+    """R and K of our MIRO model of the figure4a scenario."""
+    return miro_inference_settings(SimpleNamespace(scenario=FIGURE4A["scenario"], method="MIRO"))
+
+
 def final_outputs():
     return [
         "results/tables/table1.csv",
@@ -159,4 +289,5 @@ def final_outputs():
         "results/tables/stats.csv",
         *expand("results/figures/figure2/{scenario}.png", scenario=SCENARIOS),
         *(expand("results/models/{scenario}/loss.png", scenario=SCENARIOS) if "MIRO" in METHODS else []),
+        *(["results/figures/figure4a.png", "results/tables/figure4a.csv"] if MAKE_FIGURE4A else []),
     ]

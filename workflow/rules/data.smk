@@ -29,3 +29,29 @@ rule download_released_weights:
         "../envs/miro.yaml"
     script:
         "../scripts/download_weights.py"
+
+
+# Simulated scenarios (`simulator:` instead of `benchmark:`): test FOVs 1..n_fovs
+# and training FOVs n_fovs+1..n_fovs+n_training_fovs, one Nieves-format CSV each
+# (fov_<i>.csv: "x","y","index"), FOV i seeded by SeedSequence([seed, crc32(id), i]).
+
+
+rule simulate_dataset:
+    output:
+        directory("resources/simulated/{scenario}"),
+    wildcard_constraints:
+        scenario="|".join(SIMULATED) or "(?!)",
+    params:
+        simulator=lambda wildcards: SCENARIOS[wildcards.scenario]["simulator"],
+        simulation=lambda wildcards: SCENARIOS[wildcards.scenario]["simulation"],
+        seed=lambda wildcards: simulation_seed(SCENARIOS[wildcards.scenario]),
+        fovs=lambda wildcards: scenario_fovs(SCENARIOS[wildcards.scenario]),
+        training_fovs=lambda wildcards: SCENARIOS[wildcards.scenario]["training_fovs"],
+    log:
+        "logs/simulate_dataset/{scenario}.log",
+    benchmark:
+        "results/benchmarks/simulate_dataset/{scenario}.tsv"
+    conda:
+        "../envs/miro.yaml"
+    script:
+        "../scripts/simulate_dataset.py"

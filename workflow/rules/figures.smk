@@ -17,7 +17,7 @@ rule figure2:
         ),
         svg="results/figures/figure2/{scenario}.svg",
     params:
-        methods=METHODS,
+        methods=lambda wildcards: scenario_methods(wildcards.scenario),
         fov=figure_fov,
         title=lambda wildcards: SCENARIOS[wildcards.scenario].get("label", wildcards.scenario),
     log:

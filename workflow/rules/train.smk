@@ -61,7 +61,7 @@ rule dbscan_params:
         params="results/dbscan_params/{scenario}/{method}.json",
     params:
         fixed=fixed_dbscan,
-        selection=config["dbscan_selection"],
+        selection=dbscan_selection,
         training_fovs=lambda wildcards: SCENARIOS[wildcards.scenario]["training_fovs"],
         miro=miro_inference_settings,
     threads: 2

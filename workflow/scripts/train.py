@@ -1,10 +1,14 @@
 """Train MIRO for one scenario (CUDA when the job has a GPU and one is visible)."""
 
+import hashlib
+import json
 import logging
+import os
 
 import torch
 from script_utils import run
 
+from miro.download import sha256_of
 from miro.model import MIRO
 from miro.train import train
 from miro.weights import save_checkpoint
@@ -14,13 +18,17 @@ def main(smk):
     torch.set_num_threads(smk.threads)
     settings, radius = smk.params.settings, smk.params.connectivity_radius
     device = "cuda" if smk.resources.get("gpu", 0) and torch.cuda.is_available() else "cpu"
+    # one checkpoint folder per (settings, training set): a rerun after a config change starts
+    # afresh, a rerun of an interrupted job resumes from its last epoch
+    key = hashlib.sha256(json.dumps([settings, radius, sha256_of(smk.input.graphs)], sort_keys=True).encode()).hexdigest()[:16]
+    checkpoint_dir = os.path.join(smk.params.checkpoint_dir, key)
     torch.manual_seed(settings["seed"])
     model = MIRO(hidden_channels=settings["hidden_channels"], num_steps=settings["num_steps"])
     model, history = train(
         model, smk.input.graphs,
         epochs=settings["epochs"], batch_size=settings["batch_size"], lr=settings["lr"],
         connectivity_radius=radius, nd_weight=settings["nd_weight"], seed=settings["seed"], device=device,
-        checkpoint_dir=smk.params.checkpoint_dir, resume=True, progress=False,
+        checkpoint_dir=checkpoint_dir, resume=True, progress=False,
         loss_log=smk.output.loss, loss_plot=smk.output.curve,
     )
     save_checkpoint(model.cpu(), smk.output.model, connectivity_radius=radius,

@@ -1,0 +1,56 @@
+# Figure 4a of the paper: how well plain DBSCAN and MIRO + DBSCAN resolve two
+# Gaussian clusters at a distance d (in units of their SD sigma). Pair FOVs are
+# simulated here (miro.simulate.cluster_pairs, seeded per distance and FOV);
+# the MIRO model, R and K are those of scenario figure4a.scenario (default:
+# integrin, the model the paper trains for dense nanoclusters). Each method's
+# DBSCAN parameters are tuned on held-in pair FOVs (figure4a.dbscan: tuned) or
+# taken from that scenario (scenario). Defined only when the figure is made
+# (see common.smk).
+
+if MAKE_FIGURE4A:
+
+    rule figure4a:
+        input:
+            model=f"results/models/{FIGURE4A['scenario']}/model.pt",
+            dbscan_params=f"results/dbscan_params/{FIGURE4A['scenario']}/DBSCAN.json",
+            miro_params=f"results/dbscan_params/{FIGURE4A['scenario']}/MIRO.json",
+        output:
+            png=report(
+                "results/figures/figure4a.png",
+                caption="../report/figure4a.rst",
+                category="Figure 4a",
+            ),
+            svg="results/figures/figure4a.svg",
+            table=report(
+                "results/tables/figure4a.csv",
+                caption="../report/figure4a.rst",
+                category="Figure 4a",
+            ),
+            per_fov="results/figure4a/per_fov.csv",
+            dbscan="results/figure4a/dbscan_params.json",
+        params:
+            scenario=FIGURE4A["scenario"],
+            distances=FIGURE4A["distances"],
+            n_fovs=FIGURE4A["n_fovs"],
+            seed=FIGURE4A["seed"],
+            dbscan=FIGURE4A["dbscan"],
+            tuning_fovs=FIGURE4A["tuning_fovs"],
+            tuning={
+                "metric": FIGURE4A["metric"],
+                "eps": config["dbscan_selection"]["eps"],
+                "min_samples": config["dbscan_selection"]["min_samples"],
+            },
+            simulation=FIGURE4A["simulation"],
+            length_nm=figure4a_length_nm(),
+            miro=figure4a_miro_settings,
+        threads: 2
+        resources:
+            gpu=1,
+        log:
+            "logs/figure4a.log",
+        benchmark:
+            "results/benchmarks/figure4a.tsv"
+        conda:
+            "../envs/miro.yaml"
+        script:
+            "../scripts/figure4a.py"
