@@ -26,9 +26,6 @@ validate(config, schema="../schemas/config.schema.yaml", set_default=True)
 
 REPO = Path(workflow.basedir)
 SCENARIOS = {scenario["id"]: scenario for scenario in config["scenarios"]}
-# MIRO_released goes last: a simulated scenario without released weights leaves
-# it out (scenario_methods), and figure2 pairs this list with a scenario's label
-# files in order, so the method that may be missing must be the last one.
 METHODS = config["methods"]
 
 # Defaults of simulated scenarios: 50 test FOVs (1..50), then 3 training FOVs
