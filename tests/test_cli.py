@@ -17,14 +17,6 @@ from test_formats import PIXEL_NM, make_table, write_picasso, write_plain, write
 from miro.cli import RELEASED_MODELS, cluster_table, main, released_defaults
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def model_path(authors_dir):
     path = authors_dir / "benchmark-models" / "model_scenario_8.pt"

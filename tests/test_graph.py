@@ -18,15 +18,6 @@ from miro.graph import (
 )
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """One intra-op thread: on a shared 2-core machine two spinning threads can be 4x slower."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.fixture(scope="module")
 def gt6_fov(benchmark_dir):
     """FOV 1 of Ground Truth Scenario 6 (2000 points, nm)."""

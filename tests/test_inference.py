@@ -19,15 +19,6 @@ from miro.model import MIRO
 from miro.weights import load_released
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """One intra-op thread: on a shared 2-core machine two spinning threads can be 4x slower."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def _constant_model(displacement, num_steps=3, out_channels=2):
     """A MIRO whose every step predicts the same displacement (head weight 0)."""
     model = MIRO(hidden_channels=8, num_steps=num_steps, out_channels=out_channels)

@@ -9,15 +9,6 @@ from miro.graph import build_graph
 from miro.model import MIRO, reference_forward, split_outputs, split_steps
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """One intra-op thread: on a shared 2-core machine two spinning threads can be 4x slower."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def _random_graph(n, seed, radius=0.3):
     rng = np.random.default_rng(seed)
     return build_graph(rng.uniform(size=(n, 2)), radius)

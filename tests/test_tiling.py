@@ -16,15 +16,6 @@ from miro.weights import load_released
 R, K, EPS, MIN_SAMPLES = 0.2, 12, 40.62, 4  # released Scenario 8 settings
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Small graphs run fastest on one thread (and the test machine has two shared cores)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def released(authors_dir):
     path = authors_dir / "benchmark-models" / "model_scenario_8.pt"

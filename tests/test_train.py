@@ -14,7 +14,6 @@ from miro.errors import MiroInputError
 from miro.model import MIRO
 from miro.train import miro_loss, nd_loss, read_loss_log, train
 
-torch.set_num_threads(1)
 
 R = 0.2
 SQUARE = np.array([[-0.01, -0.01], [0.01, -0.01], [0.01, 0.01], [-0.01, 0.01]])

@@ -8,7 +8,6 @@ import torch
 from miro import training_sets as ts
 from miro.errors import MiroInputError
 
-torch.set_num_threads(1)
 
 R = 0.2
 

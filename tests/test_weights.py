@@ -19,15 +19,6 @@ from miro.weights import (
 )
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """One intra-op thread: on a shared 2-core machine two spinning threads can be 4x slower."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 RELEASED = [
     f"benchmark-models/model_scenario_{s}{b}.pt" for s in (5, 6, 8, 9) for b in ("", "_blinking")
 ] + ["multiscale/checkpoint.pt", "multishape/checkpoint.pt"]
