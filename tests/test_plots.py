@@ -127,3 +127,17 @@ def test_figure2_other_panel_counts(fov, per_fov):
     fig = figure2(xy, {"GT": labels["Ground truth"]}, per_fov, metrics=("ARI", "AMI", "RMSE_xy"))
     assert len(fig.axes) == 1 + 3
     assert fig.axes[-1].get_ylabel() == r"RMSE$_{x,y}$ (nm)"
+
+
+def test_figure4a_curves_and_example_panels(tmp_path):
+    from miro.plots import figure4a
+
+    summary = pd.DataFrame({"distance_sigma": [1, 1, 2, 2], "method": ["DBSCAN", "MIRO+DBSCAN"] * 2,
+                            "mean": [0.3, 0.5, 0.6, 0.9], "sd": [0.1, 0.1, 0.1, 0.05]})
+    xy = np.random.default_rng(0).normal(size=(40, 2)) * 25
+    labels = {"Ground truth": np.repeat([1, 2], 20), "DBSCAN": np.ones(40, int), "MIRO+DBSCAN": np.repeat([1, 2], 20)}
+    fig = figure4a(summary, xy, labels, 2.0, title="pairs")
+    assert len(fig.axes) == 4
+    assert [text.get_text() for text in fig.axes[0].get_legend().get_texts()] == ["DBSCAN", "MIRO+DBSCAN"]
+    paths = save_figure(fig, tmp_path / "f4a.png", tmp_path / "f4a.svg")
+    assert all(p.stat().st_size > 1000 for p in paths)

@@ -9,8 +9,20 @@ metric of :mod:`miro.metrics`: 0 = not clustered (DBSCAN noise), clusters
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from sklearn.cluster import DBSCAN
+
+from .errors import MiroInputError
+
+
+def check_dbscan_params(eps: float, min_samples) -> None:
+    """Raise :class:`MiroInputError` unless ``eps`` > 0 (nm) and ``min_samples`` is a whole number >= 1."""
+    if not (isinstance(eps, (int, float, np.number)) and math.isfinite(eps) and eps > 0):
+        raise MiroInputError(f"eps: must be a positive distance in nm (e.g. 40.62), got {eps!r}")
+    if not isinstance(min_samples, (int, float, np.number)) or int(min_samples) != min_samples or min_samples < 1:
+        raise MiroInputError(f"min_samples: must be a whole number >= 1 (e.g. 4), got {min_samples!r}")
 
 
 def dbscan_labels(xy: np.ndarray, eps: float, min_samples: int, n_jobs: int | None = None) -> np.ndarray:
@@ -35,10 +47,7 @@ def dbscan_labels(xy: np.ndarray, eps: float, min_samples: int, n_jobs: int | No
     xy = np.asarray(xy, dtype=float)
     if xy.ndim != 2 or xy.shape[1] != 2:
         raise ValueError(f"xy must have shape (n, 2), got {xy.shape}")
-    if not eps > 0:
-        raise ValueError(f"eps must be > 0, got {eps}")
-    if int(min_samples) != min_samples or min_samples < 1:
-        raise ValueError(f"min_samples must be an integer >= 1, got {min_samples}")
+    check_dbscan_params(eps, min_samples)
     if len(xy) == 0:
         return np.zeros(0, dtype=np.int64)
     labels = DBSCAN(eps=eps, min_samples=int(min_samples), n_jobs=n_jobs).fit(xy).labels_

@@ -16,12 +16,6 @@ from .errors import MiroInputError
 from .io import read_localizations
 
 
-def test_fovs(available: list[int], training_fovs: list[int], chosen: list[int] | None = None) -> list[int]:
-    """FOVs to evaluate: ``chosen`` (default all ``available``) minus ``training_fovs``."""
-    chosen = available if chosen is None else chosen
-    return sorted(fov for fov in chosen if fov not in set(training_fovs))
-
-
 def evaluate_fovs(
     fov_files: dict[int, Path],
     labels_by_fov: dict[int, np.ndarray],
@@ -58,3 +52,9 @@ def evaluate_fovs(
         )
         rows.append({"fov": fov, **scores})
     return pd.DataFrame(rows, columns=["fov", *metrics.METRICS])
+
+
+def summarize_by(per_fov: pd.DataFrame, keys: list[str], metric: str) -> pd.DataFrame:
+    """Mean, sample SD (0 for a single FOV) and FOV count of ``metric`` per group of ``keys``, in first-seen order."""
+    grouped = per_fov.groupby(keys, sort=False)[metric]
+    return grouped.agg(mean="mean", sd=lambda s: s.std(ddof=1) if len(s) > 1 else 0.0, n_fov="count").reset_index()

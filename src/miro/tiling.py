@@ -97,7 +97,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from miro.clustering import dbscan_labels
+from miro.clustering import check_dbscan_params, dbscan_labels
 from miro.errors import MiroInputError
 from miro.graph import _as_xy, _check_radius, build_graph
 from miro.model import MIRO
@@ -527,10 +527,7 @@ def tiled_miro_dbscan(
         Only with ``return_squeezed=True``.
     """
     eps = float(eps)
-    if not math.isfinite(eps) or eps <= 0:
-        raise MiroInputError(f"eps: must be a positive distance in nm (e.g. 40.62), got {eps!r}")
-    if int(min_samples) != min_samples or min_samples < 1:
-        raise MiroInputError(f"min_samples: must be a whole number >= 1 (e.g. 4), got {min_samples!r}")
+    check_dbscan_params(eps, min_samples)  # before the squeeze, so a bad value fails at once
     squeezed = tiled_squeeze(
         model,
         xy_nm,

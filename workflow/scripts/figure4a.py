@@ -21,16 +21,15 @@ import logging
 import numpy as np
 import pandas as pd
 import torch
-from matplotlib.figure import Figure
-from matplotlib.gridspec import GridSpec
-from script_utils import run
+from script_utils import job_device, run
 from seeding import fov_rng
 
 from miro import metrics
 from miro.clustering import dbscan_labels
 from miro.inference import squeeze_fov
 from miro.io import write_csv
-from miro.plots import METHOD_PALETTE, NOISE_COLOR, PAPER_RC, save_figure
+from miro.evaluation import summarize_by
+from miro.plots import figure4a, save_figure
 from miro.simulate import cluster_pairs
 from miro.tuning import tune_dbscan, tune_miro_dbscan
 from miro.weights import load_checkpoint
@@ -41,51 +40,6 @@ METHODS = ("DBSCAN", "MIRO+DBSCAN")
 def chosen(path):
     with open(path) as handle:
         return json.load(handle)["chosen"]
-
-
-def summarize(per_fov: pd.DataFrame) -> pd.DataFrame:
-    grouped = per_fov.groupby(["distance_sigma", "method"], sort=False)["JIc"]
-    table = grouped.agg(mean="mean", sd=lambda s: s.std(ddof=1) if len(s) > 1 else 0.0, n_fov="count").reset_index()
-    return table.sort_values(["distance_sigma", "method"], key=lambda c: c.map(METHODS.index) if c.name == "method" else c)
-
-
-def pair_colors(labels):
-    """Well-separated colours for the few clusters of one pair (tab10 by rank), grey for not clustered."""
-    import matplotlib as mpl
-
-    labels = np.asarray(labels)
-    colours = np.tile(mpl.colors.to_rgba(NOISE_COLOR), (labels.size, 1))
-    palette = mpl.colormaps["tab10"].colors
-    for rank, value in enumerate(np.unique(labels[labels > 0])):
-        colours[labels == value] = mpl.colors.to_rgba(palette[rank % len(palette)])
-    return colours
-
-
-def draw(summary: pd.DataFrame, example: dict, settings: dict):
-    import matplotlib as mpl
-
-    with mpl.rc_context(PAPER_RC):
-        fig = Figure(figsize=(7.0, 5.0), layout="constrained")
-        grid = GridSpec(2, 3, figure=fig, height_ratios=[1.4, 1.0])
-        ax = fig.add_subplot(grid[0, :])
-        for colour, method, marker, style in zip(METHOD_PALETTE, METHODS, ("s", "o"), ("--", "-")):
-            rows = summary[summary["method"] == method]
-            ax.errorbar(rows["distance_sigma"], rows["mean"], yerr=rows["sd"], marker=marker, ms=3.5, capsize=2.5,
-                        color=colour, linestyle=style, label=method)
-        ax.set_xlabel(r"cluster distance $d/\sigma$")
-        ax.set_ylabel(r"JI$_{c}$")
-        ax.set_ylim(0, 1.05)
-        ax.legend(frameon=False, loc="lower right")
-        ax.set_title(f"Cluster pairs (σ = {settings['sd']:g} nm), MIRO model of scenario {settings['scenario']}")
-        xy, labels = example["xy"], example["labels"]
-        for col, (title, values) in enumerate(labels.items()):
-            panel = fig.add_subplot(grid[1, col])
-            panel.scatter(xy[:, 0], xy[:, 1], s=3, c=pair_colors(values), linewidths=0)
-            panel.set_aspect("equal")
-            panel.set_xticks([])
-            panel.set_yticks([])
-            panel.set_title(f"{title}, d = {example['distance']:g}σ")
-    return fig
 
 
 def simulate_pairs(smk, distance, fov):
@@ -108,7 +62,7 @@ def tune(smk, squeeze):
 
 def main(smk):
     torch.set_num_threads(smk.threads)
-    device = "cuda" if smk.resources.get("gpu", 0) and torch.cuda.is_available() else "cpu"
+    device = job_device(smk)
     miro, length = smk.params.miro, float(smk.params.length_nm)
     model, _ = load_checkpoint(smk.input.model, num_steps=miro["num_steps"], map_location=device)
 
@@ -141,11 +95,14 @@ def main(smk):
                            "labels": {"Ground truth": truth[keep], **{m: v[keep] for m, v in labels.items()}}}
         logging.info("d = %g sigma: %s", distance, {m: round(float(np.mean([r["JIc"] for r in rows if r["distance_sigma"] == distance and r["method"] == m])), 3) for m in METHODS})
     per_fov = pd.DataFrame(rows)
-    summary = summarize(per_fov)
+    summary = summarize_by(per_fov, ["distance_sigma", "method"], "JIc").sort_values(
+        ["distance_sigma", "method"], key=lambda c: c.map(METHODS.index) if c.name == "method" else c
+    )
     write_csv(per_fov, smk.output.per_fov)
     write_csv(summary, smk.output.table)
-    settings = {"sd": dict(smk.params.simulation).get("sd", 25.0), "scenario": smk.params.scenario}
-    save_figure(draw(summary, example, settings), smk.output.png, smk.output.svg)
+    title = f"Cluster pairs (σ = {dict(smk.params.simulation).get('sd', 25.0):g} nm), MIRO model of scenario {smk.params.scenario}"
+    fig = figure4a(summary, example["xy"], example["labels"], example["distance"], methods=METHODS, title=title)
+    save_figure(fig, smk.output.png, smk.output.svg)
     logging.info("DBSCAN %s, MIRO+DBSCAN %s (%s; R %s, K %s, %g nm per unit, %s)\n%s", plain, squeezed, smk.params.dbscan,
                  miro["connectivity_radius"], miro["num_steps"], length, device, summary.to_string(index=False))
 

@@ -4,7 +4,7 @@ import json
 import logging
 
 import torch
-from script_utils import run
+from script_utils import job_device, run
 
 from miro.inference import miro_dbscan
 from miro.io import list_fovs, read_localizations, write_labels
@@ -13,7 +13,7 @@ from miro.weights import load_checkpoint
 
 def main(smk):
     torch.set_num_threads(smk.threads)
-    device = "cuda" if smk.resources.get("gpu", 0) and torch.cuda.is_available() else "cpu"
+    device = job_device(smk)
     miro = smk.params.miro
     with open(smk.input.params) as handle:
         dbscan = json.load(handle)["chosen"]

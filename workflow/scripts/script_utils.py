@@ -5,6 +5,7 @@ import logging
 import sys
 
 from miro.errors import MiroInputError
+from miro.train import resolve_device
 
 
 def run(main, smk):
@@ -16,3 +17,8 @@ def run(main, smk):
     except MiroInputError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(1)
+
+
+def job_device(smk):
+    """CUDA when the job was given a GPU and one is visible, else the CPU."""
+    return str(resolve_device("cuda" if smk.resources.get("gpu", 0) else "cpu"))

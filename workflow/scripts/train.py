@@ -6,7 +6,7 @@ import logging
 import os
 
 import torch
-from script_utils import run
+from script_utils import job_device, run
 
 from miro.download import sha256_of
 from miro.model import MIRO
@@ -17,7 +17,7 @@ from miro.weights import save_checkpoint
 def main(smk):
     torch.set_num_threads(smk.threads)
     settings, radius = smk.params.settings, smk.params.connectivity_radius
-    device = "cuda" if smk.resources.get("gpu", 0) and torch.cuda.is_available() else "cpu"
+    device = job_device(smk)
     # one checkpoint folder per (settings, training set): a rerun after a config change starts
     # afresh, a rerun of an interrupted job resumes from its last epoch
     key = hashlib.sha256(json.dumps([settings, radius, sha256_of(smk.input.graphs)], sort_keys=True).encode()).hexdigest()[:16]
