@@ -9,10 +9,13 @@ from torch_geometric.transforms import AddLaplacianEigenvectorPE
 
 from miro.errors import MiroInputError
 from miro.graph import (
+    MEAN_SHIFT_RADII,
     Normalization,
     build_graph,
     delaunay_edges,
     laplacian_eigenvector_pe,
+    mean_shift_features,
+    node_feature_size,
     normalize_fov,
     targets,
 )
@@ -303,3 +306,45 @@ def test_targets_given_centres():
         targets(u, labels, 0.1, centres={3: (0, 0)})
     with pytest.raises(MiroInputError, match="labels"):
         targets(u, labels[:2], 0.1)
+
+
+# --- optional mean-shift node features ------------------------------------
+
+
+def test_mean_shift_features_match_brute_force():
+    rng = np.random.default_rng(4)
+    pts = rng.random((400, 2))
+    feats = mean_shift_features(pts, 0.1, chunk_size=97).numpy()  # several uneven chunks
+    assert feats.shape == (400, 3 * len(MEAN_SHIFT_RADII))
+    dist = np.linalg.norm(pts[:, None] - pts[None], axis=-1)
+    for c, rho in enumerate(MEAN_SHIFT_RADII):
+        r = rho * 0.1
+        inside = dist <= r
+        count = inside.sum(1)
+        mean = inside @ pts / count[:, None]
+        np.testing.assert_allclose(feats[:, 3 * c], np.log1p(count) / 5, atol=1e-6)
+        np.testing.assert_allclose(feats[:, 3 * c + 1 : 3 * c + 3], (mean - pts) / r, atol=1e-5)
+    # shift vectors lie in the unit disc
+    assert np.linalg.norm(feats[:, 1:3], axis=1).max() <= 1 + 1e-6
+
+
+def test_mean_shift_features_translation_invariant_and_pointing_inward():
+    ring = np.stack([np.cos(np.linspace(0, 2 * np.pi, 24, endpoint=False)), np.sin(np.linspace(0, 2 * np.pi, 24, endpoint=False))], 1)
+    pts = 0.02 * ring + 0.5
+    feats = mean_shift_features(pts, 0.1).numpy()
+    np.testing.assert_allclose(feats, mean_shift_features(pts + 0.3, 0.1).numpy(), atol=1e-5)
+    # at radius R every point sees the whole ring: the shift points to its centre
+    shift = feats[:, 7:9] * 0.1
+    np.testing.assert_allclose(shift, 0.5 - pts, atol=1e-6)
+    assert mean_shift_features(np.zeros((0, 2)), 0.1).shape == (0, 9)
+
+
+def test_build_graph_with_mean_shift_features(gt6_graph):
+    u, plain = gt6_graph
+    graph = build_graph(u, 0.2, node_features="laplacian+meanshift")
+    assert graph.x.shape == (plain.num_nodes, node_feature_size("laplacian+meanshift")) == (plain.num_nodes, 14)
+    torch.testing.assert_close(graph.x[:, :5], plain.x)
+    torch.testing.assert_close(graph.x[:, 5:], mean_shift_features(u, 0.2))
+    assert torch.equal(graph.edge_index, plain.edge_index)
+    with pytest.raises(MiroInputError, match="node_features: expected one of laplacian, laplacian\\+meanshift"):
+        build_graph(u, 0.2, node_features="density")

@@ -176,6 +176,17 @@ def test_cluster_pairs_sd_distance_and_geometric_counts():
     assert np.median(distances) == pytest.approx(separation * 25, abs=6)
 
 
+def test_cluster_pairs_separation_range_drawn_per_pair():
+    distances = []
+    for seed in SEEDS:
+        groups = clusters(sim.cluster_pairs(seed, separation=[1, 4], mean_localizations=400, grid=6, spacing=500))
+        centroids = np.array([xy.mean(0) for _, xy in groups])
+        distances.extend(np.hypot(*(centroids[0::2] - centroids[1::2]).T) / 25)
+    # uniform on [1, 4] sigma (centroid noise about 25 / sqrt(400) nm)
+    assert min(distances) == pytest.approx(1, abs=0.3) and max(distances) == pytest.approx(4, abs=0.3)
+    assert np.mean(distances) == pytest.approx(2.5, abs=0.15)
+
+
 def test_integrin_counts_sd_and_noise():
     sizes, groups = [], []
     for seed in range(5):
@@ -424,6 +435,8 @@ def test_write_fov_nieves_format(tmp_path):
         ("rings", {"n_clusters": 10, "min_distance": 6000}, "could not place"),
         ("cluster_pairs", {"separation": 30}, "spacing"),
         ("cluster_pairs", {"separation": -1}, "separation"),
+        ("cluster_pairs", {"separation": [1, 30]}, "separation 30"),
+        ("cluster_pairs", {"separation": [3, 1]}, "low <= high"),
         ("integrin", {"sd": [40, 25]}, "sd"),
         ("rings_of_spots", {"symmetry": 0}, "symmetry"),
         ("npc", {"localizations_per_corner": [0, -1]}, "localizations_per_corner"),

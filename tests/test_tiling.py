@@ -130,6 +130,21 @@ def test_worker_processes_give_the_same_result():
     np.testing.assert_allclose(one, two, atol=1e-5)
 
 
+def test_tiles_use_the_model_node_features():
+    """A model trained with mean-shift features gets them in every tile (one process and a pool)."""
+    torch.manual_seed(0)
+    model = MIRO(hidden_channels=16, num_steps=3, node_features="laplacian+meanshift")
+    rng = np.random.default_rng(2)
+    xy = rng.uniform(0, 1500, size=(300, 2))
+    from miro.graph import Normalization
+
+    origin = xy.min(axis=0) - (2000 - (xy.max(axis=0) - xy.min(axis=0))) / 2
+    norm = Normalization("isotropic", origin, np.full(2, 2000.0), np.full(2, 2000.0))
+    plain = squeeze_fov(model, xy, R, normalization=norm, inverse="exact")
+    np.testing.assert_allclose(tiled_squeeze(model, xy, R, progress=False), plain, atol=1e-3)
+    np.testing.assert_allclose(tiled_squeeze(model, xy, R, progress=False, workers=2, batch_tiles=1), plain, atol=1e-3)
+
+
 # ---------------------------------------------------------------- released model
 
 

@@ -177,3 +177,17 @@ def test_train_from_file_and_validation(graphs, tmp_path):
         train(_model(), graphs, epochs=-1, connectivity_radius=R, seed=0)
     with pytest.raises(MiroInputError, match="dataset"):
         train(_model(), [], epochs=1, connectivity_radius=R, seed=0)
+
+
+def test_node_features_of_dataset_and_model_must_agree():
+    cluster = pd.DataFrame({"x": SQUARE[:, 0], "y": SQUARE[:, 1]})
+    rich = ts.build_training_set(
+        "GraphDataset", GD_KW, ts.TrainingSource([cluster]), seed=0, dataset_size=4, node_features="laplacian+meanshift"
+    )
+    assert rich[0].x.shape[1] == 14
+    with pytest.raises(MiroInputError, match="14 node features but the model reads 5"):
+        train(_model(), rich, epochs=1, connectivity_radius=R, seed=0, progress=False)
+    torch.manual_seed(0)
+    model = MIRO(hidden_channels=16, num_steps=3, node_features="laplacian+meanshift")
+    _, history = train(model, rich, epochs=1, connectivity_radius=R, seed=0, progress=False)
+    assert math.isfinite(history[0]["loss"])

@@ -58,6 +58,21 @@ def test_respects_lower_is_better():
     assert res.best["score"] == pytest.approx(res.grid["score"].min())
 
 
+def test_list_of_metrics_maximises_their_mean():
+    xy, labels = _cloud(4)
+    grid = dict(eps=[5, 15, 200], min_samples=[3, 8])
+    both = tune_dbscan([xy], [labels], metric=["JIc", "ARI_c"], **grid)
+    jic = tune_dbscan([xy], [labels], metric="JIc", **grid).grid.set_index(["eps", "min_samples"])["score"]
+    ari_c = tune_dbscan([xy], [labels], metric="ARI_c", **grid).grid.set_index(["eps", "min_samples"])["score"]
+    mean = both.grid.set_index(["eps", "min_samples"])["score"]
+    np.testing.assert_allclose(mean.to_numpy(), ((jic + ari_c) / 2).loc[mean.index].to_numpy())
+    assert both.best["metric"] == "JIc+ARI_c" and both.best["score"] == pytest.approx(mean.max())
+    # one name in a list is that metric; lower-is-better metrics cannot be averaged
+    assert tune_dbscan([xy], [labels], metric=["AMI"], **grid).best["metric"] == "AMI"
+    with pytest.raises(MiroInputError, match="RMSRE_N is lower-is-better"):
+        tune_dbscan([xy], [labels], metric=["JIc", "RMSRE_N"], **grid)
+
+
 def test_nan_scores_rank_last():
     xy, labels = _cloud(4)
     # eps 0.01: no cluster at all, RMSE_xy is NaN (nothing matched)

@@ -76,6 +76,19 @@ def test_save_and_load_round_trip(tmp_path):
     assert all(k.startswith("model.") for k in raw["state_dict"])
 
 
+def test_node_features_travel_with_the_checkpoint(tmp_path):
+    torch.manual_seed(0)
+    model = MIRO(hidden_channels=8, num_steps=2, node_features="laplacian+meanshift")
+    assert model.node_in == 14
+    loaded, meta = load_checkpoint(save_checkpoint(model, tmp_path / "m.pt"))
+    assert loaded.node_features == meta["node_features"] == "laplacian+meanshift" and loaded.node_in == 14
+    # released files carry no metadata: the authors' features
+    plain, meta = load_checkpoint(save_checkpoint(MIRO(hidden_channels=8), tmp_path / "p.pt"))
+    assert plain.node_features == meta["node_features"] == "laplacian"
+    with pytest.raises(ValueError, match="node_in"):
+        MIRO(node_in=5, node_features="laplacian+meanshift")
+
+
 def test_error_missing_file(tmp_path):
     with pytest.raises(MiroInputError, match="no such checkpoint file"):
         load_released(tmp_path / "nope.pt")

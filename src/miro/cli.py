@@ -416,9 +416,10 @@ def _cmd_train(args) -> int:
         seed=args.seed,
         dataset_size=args.dataset_size,
         progress=bool(_progress(args) if _progress(args) is not None else sys.stderr.isatty()),
+        node_features=args.node_features,
     )
     torch.manual_seed(args.seed)
-    model = MIRO(hidden_channels=args.hidden, num_steps=args.steps)
+    model = MIRO(hidden_channels=args.hidden, num_steps=args.steps, node_features=args.node_features)
     model, history = train(
         model,
         graphs,
@@ -618,6 +619,12 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--steps", type=_positive(int, "--steps"), default=DEFAULT_STEPS, metavar="K", help="recurrent steps K (default 12)")
     train.add_argument("--epochs", type=_positive(int, "--epochs"), default=30, help="training epochs (default 30, as the authors)")
     train.add_argument("--hidden", type=_positive(int, "--hidden"), default=256, help="hidden size of the network (default 256, as released)")
+    train.add_argument(
+        "--node-features",
+        choices=("laplacian", "laplacian+meanshift"),
+        default="laplacian",
+        help="node features: the authors' Laplacian eigenvectors (default), or those plus local density and mean-shift vectors",
+    )
     train.add_argument("--dataset-size", type=_positive(int, "--dataset-size"), default=1500, metavar="N", help="number of synthetic training graphs (default 1500)")
     train.add_argument("--builder", choices=("GraphDataset", "GraphBlinkingDataset", "GraphBlinkingCroppedDataset"), default="GraphDataset", help="training-set builder of the authors (default GraphDataset; the blinking ones reuse real backgrounds)")
     train.add_argument("--batch-size", type=_positive(int, "--batch-size"), default=4, help="graphs per optimizer step (default 4)")

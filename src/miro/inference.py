@@ -122,7 +122,7 @@ def squeeze_fov(
         Squeezed positions in nm (in the authors' scaled frame by default).
     """
     xy_norm, norm = _normalization(xy_nm, normalization, length_nm)
-    data = build_graph(xy_norm, connectivity_radius, num_eigenvectors=num_eigenvectors)
+    data = build_graph(xy_norm, connectivity_radius, num_eigenvectors=num_eigenvectors, node_features=model.node_features)
     squeezed = squeeze(model, data, connectivity_radius, step=step, num_steps=num_steps, device=device)
     return norm.to_nm(squeezed.double().numpy(), convention=inverse)
 

@@ -13,6 +13,8 @@ import torch.nn.functional as F
 from torch import Tensor
 from torch.nn import Linear, Module
 
+from miro.graph import node_feature_size
+
 __all__ = ["MIRO", "reference_forward", "split_outputs", "split_steps"]
 
 
@@ -58,7 +60,11 @@ class MIRO(Module):
             shared, so :meth:`forward` can use any other number.
         out_channels (int): Head size: 2 (displacement, MIRO and mMIRO) or
             :math:`2 + C` (displacement plus :math:`C` class logits, cMIRO).
-        node_in (int): Node feature size (5 Laplacian eigenvectors).
+        node_in (int, optional): Node feature size; default the size of
+            ``node_features`` (5 for the authors' Laplacian eigenvectors).
+        node_features (str): The feature set the model reads
+            (:data:`miro.graph.NODE_FEATURES`); inference builds its graphs
+            with it, and checkpoints record it.
         edge_in (int): Edge feature size (3: :math:`\Delta x, \Delta y, d`,
             divided by :math:`R`).
 
@@ -98,10 +104,16 @@ class MIRO(Module):
         hidden_channels: int = 256,
         num_steps: int = 20,
         out_channels: int = 2,
-        node_in: int = 5,
+        node_in: int | None = None,
         edge_in: int = 3,
+        node_features: str = "laplacian",
     ) -> None:
         super().__init__()
+        size = node_feature_size(node_features)
+        if node_in is None:
+            node_in = size
+        elif node_features != "laplacian" and int(node_in) != size:
+            raise ValueError(f"node_in: node_features={node_features!r} gives {size} features, got node_in={node_in}")
         if out_channels < 2:
             raise ValueError(f"out_channels: must be at least 2 (the displacement), got {out_channels}")
         if num_steps < 1:
@@ -110,6 +122,7 @@ class MIRO(Module):
         self.num_steps = int(num_steps)
         self.out_channels = int(out_channels)
         self.node_in = int(node_in)
+        self.node_features = node_features
         self.edge_in = int(edge_in)
         h = self.hidden_channels
         self.node_encoder = Linear(node_in, h)  # W_x

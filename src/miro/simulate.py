@@ -431,7 +431,7 @@ def rings(
 def cluster_pairs(
     seed: Seed,
     *,
-    separation: float,
+    separation: FloatRange,
     sd: float = 25.0,
     mean_localizations: float = 90.0,
     grid: int = 4,
@@ -456,8 +456,10 @@ def cluster_pairs(
     ----------
     seed : int or numpy.random.Generator
         Random seed.
-    separation : float
-        Distance between the two cluster centres of a pair, in units of ``sd``.
+    separation : float or [low, high]
+        Distance between the two cluster centres of a pair, in units of
+        ``sd``; with a range, drawn uniformly per pair (training data for a
+        model that must resolve pairs at any distance).
     sd : float, default 25
         SD σ (nm) of each isotropic Gaussian cluster.
     mean_localizations : float, default 90
@@ -466,7 +468,8 @@ def cluster_pairs(
         Pairs per side of the lattice; the FOV holds ``grid**2`` pairs.
     spacing : float, default 500
         Lattice spacing (nm); the FOV edge is ``grid * spacing``. Must be at
-        least ``(separation + 6) * sd`` so that ±3σ of a pair stays in its cell.
+        least ``(separation + 6) * sd`` (largest separation) so that ±3σ of a
+        pair stays in its cell.
     noise_fraction : float, default 0
         Fraction of all localizations that are not clustered; the paper
         mentions none.
@@ -478,23 +481,24 @@ def cluster_pairs(
         ``2p - 1`` and ``2p`` (p = 1..grid²).
     """
     rng = _generator(seed)
-    _number(separation, "separation", integer=False, minimum=0)
+    low, high = _range(separation, "separation", integer=False, minimum=0)
     _number(sd, "sd", integer=False, minimum=0)
     _number(mean_localizations, "mean_localizations", integer=False, minimum=1)
     _number(grid, "grid", integer=True, minimum=1)
     _number(spacing, "spacing", integer=False, minimum=0, inclusive=False)
     _fraction(noise_fraction, "noise_fraction")
-    if (separation + 6) * sd > spacing:
+    if (high + 6) * sd > spacing:
         raise MiroInputError(
-            f"spacing={spacing!r}: pairs at separation {separation}σ with σ = {sd} nm need spacing >= "
-            f"{(separation + 6) * sd} nm; raise spacing or lower separation"
+            f"spacing={spacing!r}: pairs at separation {high}σ with σ = {sd} nm need spacing >= "
+            f"{(high + 6) * sd} nm; raise spacing or lower separation"
         )
     cells = (np.arange(grid) + 0.5) * spacing
     midpoints = np.stack(np.meshgrid(cells, cells), axis=-1).reshape(-1, 2)
     counts = rng.geometric(1 / mean_localizations, size=2 * len(midpoints))
+    separations = np.full(len(midpoints), low) if low == high else rng.uniform(low, high, size=len(midpoints))
     xy = []
     for pair, midpoint in enumerate(midpoints):
-        half = _rotate(np.array([[separation * sd / 2, 0.0]]), rng.uniform(0, 2 * np.pi))[0]
+        half = _rotate(np.array([[separations[pair] * sd / 2, 0.0]]), rng.uniform(0, 2 * np.pi))[0]
         for centre, count in zip((midpoint - half, midpoint + half), counts[2 * pair : 2 * pair + 2]):
             xy.append(centre + _gaussian_offsets(rng, count, sd))
     xy = np.vstack(xy)

@@ -266,10 +266,10 @@ def iter_tiles(xy_nm, layout: TileLayout) -> Iterator[tuple[tuple[int, int], np.
 _WORKER: dict = {}
 
 
-def _graphs(chunk, radius: float, num_eigenvectors: int):
+def _graphs(chunk, radius: float, num_eigenvectors: int, node_features: str):
     from torch_geometric.data import Batch
 
-    graphs = [build_graph(local, radius, num_eigenvectors=num_eigenvectors) for local in chunk]
+    graphs = [build_graph(local, radius, num_eigenvectors=num_eigenvectors, node_features=node_features) for local in chunk]
     return Batch.from_data_list(graphs)
 
 
@@ -300,13 +300,13 @@ def _worker_init(state_dict, config, threads: int, settings: dict) -> None:
 
 def _worker_squeeze(chunk) -> list[np.ndarray]:
     w = _WORKER
-    batch = _graphs(chunk, w["radius"], w["num_eigenvectors"])
+    batch = _graphs(chunk, w["radius"], w["num_eigenvectors"], w["node_features"])
     return _split(_squeeze_batch(w["model"], batch, w["radius"], w["num_steps"], w["step"], "cpu"), chunk)
 
 
 def _worker_graphs(chunk):
     w = _WORKER
-    return _graphs(chunk, w["radius"], w["num_eigenvectors"])
+    return _graphs(chunk, w["radius"], w["num_eigenvectors"], w["node_features"])
 
 
 def _available_cores() -> int:
@@ -425,7 +425,7 @@ def tiled_squeeze(
     try:
         if workers == 1:
             for part, origins, local in chunks():
-                batch = _graphs(local, radius, num_eigenvectors)
+                batch = _graphs(local, radius, num_eigenvectors, model.node_features)
                 store(part, origins, _split(_squeeze_batch(model, batch, radius, num_steps, step, dev), local))
                 bar.update(len(part))
         else:
@@ -446,9 +446,16 @@ def _run_pool(model, chunks, store, bar, workers, on_cpu, radius, num_steps, ste
         "out_channels": model.out_channels,
         "node_in": model.node_in,
         "edge_in": model.edge_in,
+        "node_features": model.node_features,
     }
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()} if on_cpu else None
-    settings = {"radius": radius, "num_steps": num_steps, "step": step, "num_eigenvectors": num_eigenvectors}
+    settings = {
+        "radius": radius,
+        "num_steps": num_steps,
+        "step": step,
+        "num_eigenvectors": num_eigenvectors,
+        "node_features": model.node_features,
+    }
     threads = max(1, _available_cores() // workers)
     task = _worker_squeeze if on_cpu else _worker_graphs
     # fork (Linux) needs no importable __main__, so plain scripts work; the

@@ -442,6 +442,11 @@ def train(
     if variant == "classification" and getattr(model, "out_channels", 2) <= 2:
         raise MiroInputError("variant='classification' needs a model built with out_channels = 2 + number of classes")
     graphs = _check_dataset(dataset, variant)
+    if graphs[0].x.size(-1) != model.node_in:
+        raise MiroInputError(
+            f"dataset: the graphs have {graphs[0].x.size(-1)} node features but the model reads {model.node_in} "
+            f"(node_features={model.node_features!r}); build the training set and the model with the same node_features"
+        )
     dev = resolve_device(device)
     if loss_plot is None and loss_log is not None:
         loss_plot = Path(loss_log).with_suffix(".png")

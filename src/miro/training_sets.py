@@ -730,15 +730,17 @@ def synthesize(
     return _SYNTHESIZERS[builder](source, seed=seed, reflect_clusters=reflect_clusters, **kwargs)
 
 
-def fov_to_graph(fov: SyntheticFOV, connectivity_radius: float, num_eigenvectors: int = 5) -> Data:
+def fov_to_graph(
+    fov: SyntheticFOV, connectivity_radius: float, num_eigenvectors: int = 5, node_features: str = "laplacian"
+) -> Data:
     """The training graph of one synthetic FOV.
 
-    :func:`miro.graph.build_graph` plus the targets: ``y`` (N, 2) float32,
+    :func:`miro.graph.build_graph` (with ``node_features``) plus the targets: ``y`` (N, 2) float32,
     ``label`` (N,) int64 and, when present, ``y_sub`` (N, 2) float32 and
     ``y_class`` (N,) int64.
     """
     r = _radius(connectivity_radius)
-    data = build_graph(fov.xy, r, num_eigenvectors=num_eigenvectors)
+    data = build_graph(fov.xy, r, num_eigenvectors=num_eigenvectors, node_features=node_features)
     data.y = targets(fov.xy, fov.label, r, centres=fov.centre)
     data.label = torch.from_numpy(np.asarray(fov.label, dtype=np.int64))
     if fov.sublabel is not None:
@@ -748,7 +750,9 @@ def fov_to_graph(fov: SyntheticFOV, connectivity_radius: float, num_eigenvectors
     return data
 
 
-def to_graphs(fovs: Sequence[SyntheticFOV], connectivity_radius: float, progress: bool = False) -> list[Data]:
+def to_graphs(
+    fovs: Sequence[SyntheticFOV], connectivity_radius: float, progress: bool = False, node_features: str = "laplacian"
+) -> list[Data]:
     """:func:`fov_to_graph` for every FOV, with an optional tqdm bar."""
     r = _radius(connectivity_radius)
     iterator = fovs
@@ -756,7 +760,7 @@ def to_graphs(fovs: Sequence[SyntheticFOV], connectivity_radius: float, progress
         from tqdm.auto import tqdm
 
         iterator = tqdm(fovs, desc="Building training graphs", unit="graph")
-    return [fov_to_graph(f, r) for f in iterator]
+    return [fov_to_graph(f, r, node_features=node_features) for f in iterator]
 
 
 def build_training_set(
@@ -768,6 +772,7 @@ def build_training_set(
     dataset_size: int | None = None,
     reflect_clusters: bool = False,
     progress: bool = False,
+    node_features: str = "laplacian",
 ) -> list[Data]:
     """A training set from a builder name and kwargs in the authors' metadata format.
 
@@ -791,6 +796,9 @@ def build_training_set(
         Also mirror clusters (the paper's claim; not in the authors' code).
     progress : bool, default False
         tqdm bar while building graphs.
+    node_features : {"laplacian", "laplacian+meanshift"}, default "laplacian"
+        Node feature set (:func:`miro.graph.build_graph`); the model must be
+        built with the same one.
 
     Returns
     -------
@@ -807,7 +815,7 @@ def build_training_set(
     if radius is None:
         raise MiroInputError("builder_kwargs: connectivity_radius (R, normalised units) is required")
     fovs = synthesize(builder, builder_kwargs, source, seed=seed, dataset_size=dataset_size, reflect_clusters=reflect_clusters)
-    return to_graphs(fovs, radius, progress=progress)
+    return to_graphs(fovs, radius, progress=progress, node_features=node_features)
 
 
 def graph_dataset(source: TrainingSource, *, connectivity_radius: float, seed: int, progress: bool = False, **kwargs) -> list[Data]:
@@ -832,6 +840,7 @@ def graph_from_annotated_fov(
     connectivity_radius: float,
     normalization: str = "isotropic",
     length_nm: float = 2000.0,
+    node_features: str = "laplacian",
 ) -> Data:
     """A training graph from one annotated FOV as it is, without augmentation.
 
@@ -849,13 +858,14 @@ def graph_from_annotated_fov(
     normalization : {"isotropic", "authors"}, default "isotropic"
         The multiscale tutorial divides by 2000 nm (``"isotropic"``).
     length_nm : float, default 2000
+    node_features : {"laplacian", "laplacian+meanshift"}, default "laplacian"
     """
     if "index" not in table.columns:
         raise MiroInputError("table: no index column; a training FOV needs ground-truth labels (0 = not clustered)")
     r = _radius(connectivity_radius)
     xy, _ = normalize_fov(table[["x", "y"]].to_numpy(dtype=np.float64), mode=normalization, length_nm=length_nm)
     labels = table["index"].to_numpy(dtype=np.int64)
-    data = build_graph(xy, r)
+    data = build_graph(xy, r, node_features=node_features)
     data.y = targets(xy, labels, r)
     data.label = torch.from_numpy(labels.copy())
     if "sublabel" in table.columns:

@@ -73,9 +73,26 @@ class TuningResult(NamedTuple):
 def metric_function(metric) -> tuple[Callable, bool, str]:
     """``(f(xy, labels_true, labels_pred) -> float, higher_is_better, name)`` for a metric.
 
-    ``metric`` is a name in :data:`miro.metrics.METRICS` or a tuple
+    ``metric`` is a name in :data:`miro.metrics.METRICS`, a list of such names
+    whose scores are all higher-is-better (their mean is maximised; named
+    ``"JIc+ARI_c"`` for ``["JIc", "ARI_c"]``), or a tuple
     ``(callable, higher_is_better)``.
     """
+    if isinstance(metric, (list, tuple)) and metric and all(isinstance(m, str) for m in metric):
+        names = list(dict.fromkeys(metric))
+        parts = [metric_function(name) for name in names]
+        lower = [name for name, (_, higher, _) in zip(names, parts) if not higher]
+        if lower:
+            raise MiroInputError(
+                f"metric: a list may only combine higher-is-better metrics; {', '.join(lower)} is lower-is-better, tune on it alone"
+            )
+        if len(parts) == 1:
+            return parts[0]
+
+        def combined(xy, labels_true, labels_pred):
+            return float(np.mean([fn(xy, labels_true, labels_pred) for fn, _, _ in parts]))
+
+        return combined, True, "+".join(names)
     if isinstance(metric, str):
         if metric not in _FUNCTIONS:
             raise MiroInputError(f"metric: expected one of {', '.join(_metrics.METRICS)}, got {metric!r}")

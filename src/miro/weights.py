@@ -33,6 +33,7 @@ from pathlib import Path
 import torch
 
 from miro.errors import MiroInputError
+from miro.graph import NODE_FEATURES
 from miro.model import MIRO
 
 __all__ = [
@@ -206,9 +207,16 @@ def load_checkpoint(path, num_steps: int | None = None, map_location="cpu") -> t
     config = infer_config(state_dict, source)
     meta = dict(config) if metadata is None else {**config, **metadata}
     steps = num_steps if num_steps is not None else meta.get("num_steps") or 20
-    model = MIRO(num_steps=int(steps), **config)
+    features = meta.get("node_features", "laplacian")
+    if features not in NODE_FEATURES:
+        raise MiroInputError(f"{source}: unknown node_features {features!r} in the metadata; expected one of {', '.join(NODE_FEATURES)}")
+    try:
+        model = MIRO(num_steps=int(steps), node_features=features, **config)
+    except ValueError as exc:
+        raise MiroInputError(f"{source}: {exc}") from None
     load_state_dict_into(model, state_dict, source)
     meta["num_steps"] = model.num_steps
+    meta["node_features"] = model.node_features
     return model.eval(), meta
 
 
@@ -245,6 +253,7 @@ def save_checkpoint(model: MIRO, path, connectivity_radius: float | None = None,
         "out_channels": model.out_channels,
         "node_in": model.node_in,
         "edge_in": model.edge_in,
+        "node_features": model.node_features,
         "connectivity_radius": None if connectivity_radius is None else float(connectivity_radius),
     }
     if metadata:

@@ -157,19 +157,39 @@ def test_fovs(wildcards):
     return [fov for fov in scenario_fovs(scenario) if fov not in scenario["training_fovs"]]
 
 
-TRAINING_KEYS = ("seed", "epochs", "batch_size", "lr", "hidden_channels", "nd_weight", "num_steps", "dataset_size", "reflect_clusters")
+TRAINING_KEYS = (
+    "seed",
+    "epochs",
+    "batch_size",
+    "lr",
+    "hidden_channels",
+    "nd_weight",
+    "num_steps",
+    "dataset_size",
+    "reflect_clusters",
+    "node_features",
+)
 
 
 def training_settings(wildcards):
     """Training settings of a scenario: config `training`, its per-scenario overrides, then scenario defaults."""
     scenario = SCENARIOS[wildcards.scenario]
     settings = {key: config["training"][key] for key in TRAINING_KEYS}
-    settings.update(config["training"]["overrides"].get(wildcards.scenario, {}))
+    overrides = config["training"]["overrides"].get(wildcards.scenario, {})
+    settings.update({key: value for key, value in overrides.items() if key != "training_set"})
     if settings["num_steps"] is None:
         settings["num_steps"] = scenario["miro"]["num_steps"]
     if settings["dataset_size"] is None:
         settings["dataset_size"] = scenario["miro"]["training_set"]["dataset_size"]
     return settings
+
+
+def training_set_spec(wildcards):
+    """Builder and kwargs of a scenario's training set: its miro.training_set, or
+    training.overrides.<scenario>.training_set when a preset replaces them."""
+    spec = dict(SCENARIOS[wildcards.scenario]["miro"]["training_set"])
+    spec.update(config["training"]["overrides"].get(wildcards.scenario, {}).get("training_set", {}))
+    return spec
 
 
 def miro_inference_settings(wildcards):
@@ -254,11 +274,14 @@ def figure4a_length_nm():
     """nm per normalised unit when squeezing the pair FOVs: the FOV edge the model was trained on.
 
     MIRO works in normalised units (a training FOV's extent maps to 1), so pair FOVs
-    are scaled as the model scenario's FOVs were: figure4a.length_nm, else the
-    `fov` of the model scenario's simulator (given or default)."""
+    are scaled as the model scenario's FOVs were: figure4a.length_nm; else None (min-max
+    per FOV, as every scenario) when the model scenario simulates cluster pairs itself;
+    else the `fov` of the model scenario's simulator (given or default)."""
     if FIGURE4A["length_nm"] is not None:
         return FIGURE4A["length_nm"]
     scenario = SCENARIOS[FIGURE4A["scenario"]]
+    if scenario.get("simulator") == "cluster_pairs":
+        return None
     if is_simulated(scenario):
         params = scenario["simulation"]
         default = inspect.signature(SIMULATORS[scenario["simulator"]]).parameters.get("fov")

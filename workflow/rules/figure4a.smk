@@ -2,7 +2,7 @@
 # Gaussian clusters at a distance d (in units of their SD sigma). Pair FOVs are
 # simulated here (miro.simulate.cluster_pairs, seeded per distance and FOV);
 # the MIRO model, R and K are those of scenario figure4a.scenario (default:
-# integrin, the model the paper trains for dense nanoclusters). Each method's
+# pairs, trained on simulated pair FOVs at 1-4 sigma). Each method's
 # DBSCAN parameters are tuned on held-in pair FOVs (figure4a.dbscan: tuned) or
 # taken from that scenario (scenario). Defined only when the figure is made
 # (see common.smk).

@@ -8,7 +8,7 @@ rule training_set:
         graphs="results/training_sets/{scenario}.pt",
     params:
         training_fovs=lambda wildcards: SCENARIOS[wildcards.scenario]["training_fovs"],
-        training_set=lambda wildcards: SCENARIOS[wildcards.scenario]["miro"]["training_set"],
+        training_set=training_set_spec,
         connectivity_radius=lambda wildcards: SCENARIOS[wildcards.scenario]["miro"]["connectivity_radius"],
         settings=training_settings,
     log:

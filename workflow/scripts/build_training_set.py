@@ -14,8 +14,10 @@ def main(smk):
     graphs = build_training_set(
         spec["builder"], kwargs, source,
         seed=settings["seed"], dataset_size=settings["dataset_size"], reflect_clusters=settings["reflect_clusters"],
+        node_features=settings["node_features"],
     )
-    save_training_set(graphs, smk.output.graphs, metadata={"builder": spec["builder"], **kwargs, "seed": settings["seed"]})
+    metadata = {"builder": spec["builder"], **kwargs, "seed": settings["seed"], "node_features": settings["node_features"]}
+    save_training_set(graphs, smk.output.graphs, metadata=metadata)
     logging.info("%d graphs, %d nodes in all", len(graphs), sum(g.num_nodes for g in graphs))
 
 

@@ -7,9 +7,10 @@ MIRO + DBSCAN and scored by JIc. DBSCAN parameters of each method: with
 dbscan "tuned" a grid search (miro.tuning, the tuning metric, default JIc) on
 held-in pair FOVs n_fovs+1..n_fovs+tuning_fovs of every distance, pooled (one
 parameter set per method for all distances); with "scenario" those chosen for
-the model scenario (its dbscan_params JSONs). MIRO squeezes the pair FOVs in
-normalised units of length_nm nm (isotropic), the FOV edge the model was
-trained on, so clusters have the size the model saw in training.
+the model scenario (its dbscan_params JSONs). MIRO squeezes the pair FOVs
+scaled as the model scenario's FOVs were, so clusters have the size the model
+saw in training: min-max per FOV (length_nm None, a model trained on pair FOVs
+of the same layout) or normalised units of length_nm nm (isotropic).
 
 Outputs: per-FOV JIc (per_fov), mean / SD / n per distance and method (table),
 the DBSCAN parameters used (dbscan), and the figure (png, svg).
@@ -19,16 +20,14 @@ import json
 import logging
 
 import numpy as np
-import pandas as pd
 import torch
 from script_utils import job_device, run
 from seeding import fov_rng
 
-from miro import metrics
 from miro.clustering import dbscan_labels
+from miro.evaluation import jic_by_distance, summarize_by
 from miro.inference import squeeze_fov
 from miro.io import write_csv
-from miro.evaluation import summarize_by
 from miro.plots import figure4a, save_figure
 from miro.simulate import cluster_pairs
 from miro.tuning import tune_dbscan, tune_miro_dbscan
@@ -63,12 +62,12 @@ def tune(smk, squeeze):
 def main(smk):
     torch.set_num_threads(smk.threads)
     device = job_device(smk)
-    miro, length = smk.params.miro, float(smk.params.length_nm)
+    miro, length = smk.params.miro, smk.params.length_nm
     model, _ = load_checkpoint(smk.input.model, num_steps=miro["num_steps"], map_location=device)
+    scaling = {"normalization": "authors"} if length is None else {"normalization": "isotropic", "length_nm": float(length)}
 
     def squeeze(xy):
-        return squeeze_fov(model, xy, miro["connectivity_radius"], num_steps=miro["num_steps"],
-                           normalization="isotropic", length_nm=length, device=device)
+        return squeeze_fov(model, xy, miro["connectivity_radius"], num_steps=miro["num_steps"], device=device, **scaling)
 
     if smk.params.dbscan == "tuned":
         plain, squeezed = tune(smk, squeeze)
@@ -77,24 +76,18 @@ def main(smk):
     used = {"DBSCAN": plain, "MIRO+DBSCAN": squeezed}
     with open(smk.output.dbscan, "w") as handle:
         json.dump({"mode": smk.params.dbscan, "scenario": smk.params.scenario, "length_nm": length, **miro, **used}, handle, indent=2, default=float)
-    rows, example = [], None
-    for distance in smk.params.distances:
-        for fov in range(1, smk.params.n_fovs + 1):
-            xy, truth = simulate_pairs(smk, distance, fov)
-            labels = {
-                "DBSCAN": dbscan_labels(xy, plain["eps"], int(plain["min_samples"])),
-                "MIRO+DBSCAN": dbscan_labels(squeeze(xy), squeezed["eps"], int(squeezed["min_samples"])),
-            }
-            for method, predicted in labels.items():
-                rows.append({"distance_sigma": distance, "fov": fov, "method": method, "JIc": metrics.jic(xy, truth, predicted),
-                             "n_true": int(truth.max()), "n_predicted": int(predicted.max())})
-            if example is None:
-                # the first pair (clusters 1 and 2) of the first FOV at the first distance
-                keep = np.isin(truth, [1, 2])
-                example = {"distance": distance, "xy": xy[keep],
-                           "labels": {"Ground truth": truth[keep], **{m: v[keep] for m, v in labels.items()}}}
-        logging.info("d = %g sigma: %s", distance, {m: round(float(np.mean([r["JIc"] for r in rows if r["distance_sigma"] == distance and r["method"] == m])), 3) for m in METHODS})
-    per_fov = pd.DataFrame(rows)
+    clusterers = {
+        "DBSCAN": lambda xy: dbscan_labels(xy, plain["eps"], int(plain["min_samples"])),
+        "MIRO+DBSCAN": lambda xy: dbscan_labels(squeeze(xy), squeezed["eps"], int(squeezed["min_samples"])),
+    }
+    fovs = ((d, fov, *simulate_pairs(smk, d, fov)) for d in smk.params.distances for fov in range(1, smk.params.n_fovs + 1))
+    per_fov = jic_by_distance(clusterers, fovs)
+    # example panel: the first pair (clusters 1 and 2) of FOV 1 at the first distance
+    distance = smk.params.distances[0]
+    xy, truth = simulate_pairs(smk, distance, 1)
+    keep = np.isin(truth, [1, 2])
+    example = {"distance": distance, "xy": xy[keep],
+               "labels": {"Ground truth": truth[keep], **{m: cluster(xy)[keep] for m, cluster in clusterers.items()}}}
     summary = summarize_by(per_fov, ["distance_sigma", "method"], "JIc").sort_values(
         ["distance_sigma", "method"], key=lambda c: c.map(METHODS.index) if c.name == "method" else c
     )
@@ -103,8 +96,8 @@ def main(smk):
     title = f"Cluster pairs (σ = {dict(smk.params.simulation).get('sd', 25.0):g} nm), MIRO model of scenario {smk.params.scenario}"
     fig = figure4a(summary, example["xy"], example["labels"], example["distance"], methods=METHODS, title=title)
     save_figure(fig, smk.output.png, smk.output.svg)
-    logging.info("DBSCAN %s, MIRO+DBSCAN %s (%s; R %s, K %s, %g nm per unit, %s)\n%s", plain, squeezed, smk.params.dbscan,
-                 miro["connectivity_radius"], miro["num_steps"], length, device, summary.to_string(index=False))
+    logging.info("DBSCAN %s, MIRO+DBSCAN %s (%s; R %s, K %s, %s, %s)\n%s", plain, squeezed, smk.params.dbscan,
+                 miro["connectivity_radius"], miro["num_steps"], scaling, device, summary.to_string(index=False))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ def main(smk):
     key = hashlib.sha256(json.dumps([settings, radius, sha256_of(smk.input.graphs)], sort_keys=True).encode()).hexdigest()[:16]
     checkpoint_dir = os.path.join(smk.params.checkpoint_dir, key)
     torch.manual_seed(settings["seed"])
-    model = MIRO(hidden_channels=settings["hidden_channels"], num_steps=settings["num_steps"])
+    model = MIRO(hidden_channels=settings["hidden_channels"], num_steps=settings["num_steps"], node_features=settings["node_features"])
     model, history = train(
         model, smk.input.graphs,
         epochs=settings["epochs"], batch_size=settings["batch_size"], lr=settings["lr"],

@@ -1,0 +1,180 @@
+r"""Shape classes of clustered localizations: the classification variant of MIRO (cMIRO, Fig. 3).
+
+A MIRO with ``out_channels = 2 + C`` predicts, besides the displacement, :math:`C`
+class logits per localization and step (class 0 = not clustered, 1..C-1 = the
+shapes of the training mixture). The authors' ``cmiro.py`` clusters with DBSCAN
+on the squeezed points, takes each localization's class as the argmax of the
+last step's logits and then *refines* it: every localization gets the most
+frequent class of its DBSCAN cluster, the noise "cluster" included
+(``_refine_by_clustering``; method notes §7).
+
+* :func:`classify_fov` — labels and classes of one FOV in nm, in one forward pass;
+* :func:`refine_by_cluster` — the majority vote inside each cluster;
+* :func:`confusion_matrix`, :func:`classification_report` — scores against the
+  ground-truth classes (per-class precision, recall, F1 and the macro F1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn import metrics as _skm
+
+from miro.clustering import dbscan_labels
+from miro.errors import MiroInputError
+from miro.graph import _check_radius, build_graph
+from miro.inference import _device, _normalization
+from miro.model import MIRO
+
+__all__ = ["refine_by_cluster", "classify_fov", "confusion_matrix", "classification_report"]
+
+
+def refine_by_cluster(classes, labels, include_noise: bool = True) -> np.ndarray:
+    """Give every localization the most frequent class of its cluster.
+
+    Parameters
+    ----------
+    classes : array_like of shape (N,), int
+        Per-localization classes (argmax of the logits).
+    labels : array_like of shape (N,), int
+        Cluster labels, 0 = noise.
+    include_noise : bool, default True
+        Also vote among the noise points (label 0), so that all of them get one
+        class, as the authors' code does (its ``-1`` cluster). ``False`` leaves
+        noise points with their own class.
+
+    Returns
+    -------
+    ndarray of shape (N,), int64
+        Ties go to the smallest class.
+    """
+    classes = np.asarray(classes)
+    labels = np.asarray(labels)
+    if classes.shape != labels.shape or classes.ndim != 1:
+        raise MiroInputError(f"classes and labels: expected two arrays of the same length, got shapes {classes.shape} and {labels.shape}")
+    if len(classes) and (classes.min() < 0 or not np.issubdtype(classes.dtype, np.integer)):
+        raise MiroInputError("classes: expected non-negative integer class ids")
+    out = classes.astype(np.int64, copy=True)
+    for label in np.unique(labels):
+        if label == 0 and not include_noise:
+            continue
+        members = labels == label
+        out[members] = int(np.argmax(np.bincount(out[members])))
+    return out
+
+
+@torch.no_grad()
+def classify_fov(
+    model: MIRO,
+    xy_nm,
+    connectivity_radius: float,
+    eps: float,
+    min_samples: int,
+    num_steps: int | None = None,
+    normalization="authors",
+    *,
+    refine: bool = True,
+    include_noise: bool = True,
+    step: int = -1,
+    length_nm: float = 2000.0,
+    device=None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster labels and shape classes of one FOV (cMIRO + DBSCAN).
+
+    Parameters
+    ----------
+    model : MIRO
+        With ``out_channels = 2 + C`` (``C`` classes, 0 = not clustered).
+    xy_nm : array_like of shape (N, 2)
+        Localizations (nm).
+    connectivity_radius : float
+        :math:`R` (normalised units).
+    eps : float
+        DBSCAN radius in the squeezed frame (nm, the authors' ×max frame; see
+        :func:`miro.inference.squeeze_fov`).
+    min_samples : int
+    num_steps : int, optional
+        :math:`K`; default ``model.num_steps``.
+    normalization : {"authors", "isotropic"} or Normalization, default "authors"
+    refine : bool, default True
+        Majority vote of the classes inside each DBSCAN cluster (:func:`refine_by_cluster`).
+    include_noise : bool, default True
+        Passed to :func:`refine_by_cluster`.
+    step : int, default -1
+        Step whose displacement and logits are used.
+    length_nm : float, default 2000
+        nm per normalised unit for ``normalization="isotropic"``.
+    device : str or torch.device, optional
+
+    Returns
+    -------
+    labels : ndarray of shape (N,), int64
+        0 = noise, 1..n clusters.
+    classes : ndarray of shape (N,), int64
+        Class 0..C-1 per localization.
+    """
+    if model.num_classes < 1:
+        raise MiroInputError(
+            f"model: a classification model needs out_channels = 2 + number of classes, this one has {model.out_channels}"
+        )
+    r = _check_radius(connectivity_radius)
+    xy_norm, norm = _normalization(xy_nm, normalization, length_nm)
+    data = build_graph(xy_norm, r, node_features=model.node_features)
+    dev = _device(model, device)
+    model.to(dev).eval()
+    outputs = model(data.x.to(dev), data.edge_index.to(dev), data.edge_attr.to(dev), num_steps=num_steps).cpu()
+    k = outputs.size(0)
+    if not -k <= step < k:
+        raise MiroInputError(f"step: {step} is out of range for {k} recurrent steps; use -1 for the last step")
+    squeezed = (data.position - r * outputs[step, :, :2]).double().numpy()
+    labels = dbscan_labels(norm.to_nm(squeezed), eps, min_samples)
+    classes = outputs[step, :, 2:].argmax(dim=1).numpy().astype(np.int64)
+    if refine:
+        classes = refine_by_cluster(classes, labels, include_noise=include_noise)
+    return labels, classes
+
+
+def _class_list(true, pred, classes: Sequence[int] | None) -> list[int]:
+    true, pred = np.asarray(true), np.asarray(pred)
+    if true.shape != pred.shape or true.ndim != 1:
+        raise MiroInputError(f"true and predicted classes: expected two arrays of the same length, got shapes {true.shape} and {pred.shape}")
+    if classes is None:
+        return sorted(set(np.unique(true).tolist()) | set(np.unique(pred).tolist()))
+    return [int(c) for c in classes]
+
+
+def confusion_matrix(true, pred, classes: Sequence[int] | None = None, names: Sequence[str] | None = None) -> pd.DataFrame:
+    """Counts of localizations per (true class, predicted class): rows true, columns predicted.
+
+    ``classes`` fixes the order (default: every class seen); ``names``
+    labels them (default: the class ids).
+    """
+    order = _class_list(true, pred, classes)
+    matrix = _skm.confusion_matrix(np.asarray(true), np.asarray(pred), labels=order)
+    labels = list(names) if names is not None else order
+    if len(labels) != len(order):
+        raise MiroInputError(f"names: {len(labels)} names for {len(order)} classes")
+    return pd.DataFrame(matrix, index=pd.Index(labels, name="true"), columns=pd.Index(labels, name="predicted"))
+
+
+def classification_report(true, pred, classes: Sequence[int] | None = None, names: Sequence[str] | None = None) -> pd.DataFrame:
+    r"""Per-class precision, recall, F1 and support, plus a ``macro`` row.
+
+    :math:`F_1 = 2PR/(P + R)` per class (0 where undefined); the macro F1 is
+    the unweighted mean over ``classes`` (default every class seen). Pass the
+    shape classes only (e.g. ``classes=[1, 2]``) to leave the background class
+    out of the macro mean.
+    """
+    order = _class_list(true, pred, classes)
+    precision, recall, f1, support = _skm.precision_recall_fscore_support(
+        np.asarray(true), np.asarray(pred), labels=order, zero_division=0
+    )
+    labels = list(names) if names is not None else order
+    if len(labels) != len(order):
+        raise MiroInputError(f"names: {len(labels)} names for {len(order)} classes")
+    table = pd.DataFrame({"class": labels, "precision": precision, "recall": recall, "F1": f1, "support": support})
+    macro = {"class": "macro", "precision": precision.mean(), "recall": recall.mean(), "F1": f1.mean(), "support": support.sum()}
+    return pd.concat([table, pd.DataFrame([macro])], ignore_index=True)
