@@ -123,8 +123,14 @@ def test_simulated_fovs_are_seeded_by_seed_scenario_and_fov():
             "scenarios:\n  - {id: s, simulator: rings, simulation: {radius: 250, wobble: 3}, dbscan: {eps: 1, min_samples: 2}}\n",
             "wobble",
         ),
+        (
+            "methods: [DBSCAN, MIRO]\nscenarios:\n  - {id: s, benchmark: Ground Truth - Scenario 8, dbscan: {eps: 1, min_samples: 2}, "
+            "miro: {connectivity_radius: 0.2, num_steps: 2, dbscan: {eps: 1, min_samples: 2}, "
+            "training_set: {builder: simulated, dataset_size: 2}}}\n",
+            "builder 'simulated' needs a simulated scenario",
+        ),
     ],
-    ids=["bad-value", "unknown-folder", "two-sources", "unknown-simulation-parameter"],
+    ids=["bad-value", "unknown-folder", "two-sources", "unknown-simulation-parameter", "simulated-builder-on-benchmark"],
 )
 def test_bad_config_is_reported(tmp_path, content, message):
     bad = tmp_path / "bad.yaml"
@@ -140,7 +146,35 @@ def test_default_config_simulates_table1_rows_and_figure4a(tmp_path):
         assert name in result.stdout
     baseline = snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(REPO / "config" / "baseline.yaml"))
     assert "figure4a" not in baseline.stdout  # needs MIRO
+    off = tmp_path / "off.yaml"
+    off.write_text("figure4a: null\n")
+    assert "figure4a" not in snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(off)).stdout
     assert "simulate_dataset" in baseline.stdout
+
+
+def test_simulated_training_set_uses_fresh_simulator_fovs(tmp_path):
+    """builder `simulated`: dataset_size FOVs of the scenario's simulator, none of them a test or training FOV."""
+    from miro.training_sets import load_training_set
+
+    config = tmp_path / "pairs.yaml"
+    config.write_text(
+        "methods: [DBSCAN, MIRO]\n"
+        "training: {dataset_size: 3, node_features: laplacian+meanshift}\n"
+        "figure4a: null\n"
+        "scenarios:\n"
+        "  - {id: pairs, simulator: cluster_pairs, simulation: {separation: [1, 4], grid: 2, spacing: 500}, n_fovs: 1,\n"
+        "     dbscan: {eps: 20, min_samples: 5},\n"
+        "     miro: {connectivity_radius: 0.05, num_steps: 2, dbscan: {eps: 10, min_samples: 5},\n"
+        "            training_set: {builder: simulated, dataset_size: 1000}}}\n"
+    )
+    snakemake("results/training_sets/pairs.pt", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(config))
+    graphs, meta = load_training_set(tmp_path / "results" / "training_sets" / "pairs.pt", return_metadata=True)
+    assert len(graphs) == 3 and meta["builder"] == "simulated" and meta["key"] == "pairs:training"
+    assert meta["node_features"] == "laplacian+meanshift" and graphs[0].x.shape[1] == 14
+    test_fov = pd.read_csv(tmp_path / "resources" / "simulated" / "pairs" / "fov_1.csv")
+    for graph in graphs:
+        assert graph.label.max() == 8 and graph.num_nodes != len(test_fov)  # 2 x 2 pairs, other draws
+        assert graph.y[graph.label == 0].abs().sum() == 0
 
 
 @pytest.mark.slow

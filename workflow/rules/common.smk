@@ -22,7 +22,13 @@ for _position, _scenario in enumerate(config.get("scenarios") or []):
             f"(one of {', '.join(sorted(SIMULATORS))}, with its parameters under 'simulation')"
         )
 
+# `figure4a: null` turns Figure 4a off; Snakemake's default-filling validator would
+# try to fill the defaults of its keys into null, so it is validated without it.
+_figure4a_off = "figure4a" in config and config["figure4a"] is None
+if _figure4a_off:
+    del config["figure4a"]
 validate(config, schema="../schemas/config.schema.yaml", set_default=True)
+config["figure4a"] = None if _figure4a_off else config.get("figure4a")
 
 REPO = Path(workflow.basedir)
 SCENARIOS = {scenario["id"]: scenario for scenario in config["scenarios"]}
@@ -104,6 +110,12 @@ for _scenario in SCENARIOS.values():
             raise ValueError(f"config: scenario {_scenario['id']} has no 'miro' block but method {_method} is requested; add one")
         if _method == "MIRO" and "training_set" not in _scenario["miro"]:
             raise ValueError(f"config: scenario {_scenario['id']} has no miro.training_set but method MIRO trains a model; add one")
+        _builder = config["training"]["overrides"].get(_scenario["id"], {}).get("training_set", _scenario["miro"].get("training_set", {}))
+        if _method == "MIRO" and _builder.get("builder") == "simulated" and not is_simulated(_scenario):
+            raise ValueError(
+                f"config: scenario {_scenario['id']}: training_set builder 'simulated' needs a simulated scenario "
+                "(simulator:); benchmark scenarios use GraphDataset, GraphBlinkingDataset or GraphBlinkingCroppedDataset"
+            )
         if _method == "MIRO_released" and _scenario["miro"].get("released_weights") not in set(WEIGHTS_MANIFEST["file"]):
             raise ValueError(
                 f"config: scenario {_scenario['id']}: miro.released_weights must name a file of "
@@ -190,6 +202,14 @@ def training_set_spec(wildcards):
     spec = dict(SCENARIOS[wildcards.scenario]["miro"]["training_set"])
     spec.update(config["training"]["overrides"].get(wildcards.scenario, {}).get("training_set", {}))
     return spec
+
+
+def training_simulation(wildcards):
+    """Simulator, parameters and seed of a simulated scenario (for builder `simulated`); {} otherwise."""
+    scenario = SCENARIOS[wildcards.scenario]
+    if not is_simulated(scenario):
+        return {}
+    return {"simulator": scenario["simulator"], "simulation": scenario["simulation"], "seed": simulation_seed(scenario)}
 
 
 def miro_inference_settings(wildcards):

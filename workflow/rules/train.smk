@@ -9,6 +9,7 @@ rule training_set:
     params:
         training_fovs=lambda wildcards: SCENARIOS[wildcards.scenario]["training_fovs"],
         training_set=training_set_spec,
+        simulation=training_simulation,
         connectivity_radius=lambda wildcards: SCENARIOS[wildcards.scenario]["miro"]["connectivity_radius"],
         settings=training_settings,
     log:

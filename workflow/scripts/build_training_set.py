@@ -1,22 +1,44 @@
-"""Augmented training set of one scenario from the clusters of its training FOVs."""
+"""Training set of one scenario: augmented from the clusters of its training FOVs
+(the authors' builders), or, with builder `simulated`, fresh FOVs of its simulator."""
 
 import logging
 
 from script_utils import run
+from seeding import fov_rng
 
-from miro.training_sets import build_training_set, save_training_set, source_from_benchmark
+from miro.simulate import simulate
+from miro.training_sets import build_training_set, graph_from_annotated_fov, save_training_set, source_from_benchmark
+
+
+def simulated_graphs(smk, settings):
+    """dataset_size FOVs of the scenario's simulator, seeded by the key '<scenario>:training'
+    (streams apart from every test and training FOV), min-max normalised like all FOVs."""
+    sim = smk.params.simulation
+    key = f"{smk.wildcards.scenario}:training"
+    return [
+        graph_from_annotated_fov(
+            simulate(sim["simulator"], fov_rng(sim["seed"], key, i), **sim["simulation"]),
+            smk.params.connectivity_radius, normalization="authors", node_features=settings["node_features"],
+        )
+        for i in range(1, settings["dataset_size"] + 1)
+    ]
 
 
 def main(smk):
     settings, spec = smk.params.settings, smk.params.training_set
-    source = source_from_benchmark(smk.input.data, smk.params.training_fovs)
-    kwargs = {**spec["kwargs"], "connectivity_radius": smk.params.connectivity_radius}
-    graphs = build_training_set(
-        spec["builder"], kwargs, source,
-        seed=settings["seed"], dataset_size=settings["dataset_size"], reflect_clusters=settings["reflect_clusters"],
-        node_features=settings["node_features"],
-    )
-    metadata = {"builder": spec["builder"], **kwargs, "seed": settings["seed"], "node_features": settings["node_features"]}
+    if spec["builder"] == "simulated":
+        graphs = simulated_graphs(smk, settings)
+        metadata = {"builder": "simulated", **smk.params.simulation, "key": f"{smk.wildcards.scenario}:training"}
+    else:
+        source = source_from_benchmark(smk.input.data, smk.params.training_fovs)
+        kwargs = {**spec["kwargs"], "connectivity_radius": smk.params.connectivity_radius}
+        graphs = build_training_set(
+            spec["builder"], kwargs, source,
+            seed=settings["seed"], dataset_size=settings["dataset_size"], reflect_clusters=settings["reflect_clusters"],
+            node_features=settings["node_features"],
+        )
+        metadata = {"builder": spec["builder"], **kwargs, "seed": settings["seed"]}
+    metadata.update(node_features=settings["node_features"], connectivity_radius=smk.params.connectivity_radius)
     save_training_set(graphs, smk.output.graphs, metadata=metadata)
     logging.info("%d graphs, %d nodes in all", len(graphs), sum(g.num_nodes for g in graphs))
 
