@@ -179,6 +179,23 @@ def test_train_then_cluster_with_the_trained_model(tmp_path, capsys):
     assert "K 2, eps 30 nm, min_samples 5" in out and "checkpoint metadata" in out
 
 
+def test_train_with_mean_shift_features_and_cluster(tmp_path, capsys):
+    fov = write_plain(make_table(n=300, seed=3), tmp_path / "fov.csv")
+    model = tmp_path / "ms.pt"
+    code, _, err = run(
+        capsys, "train", fov, "--out", model, "--epochs", 1, "--dataset-size", 2, "--hidden", 8, "--steps", 2,
+        "--radius", 0.2, "--seed", 1, "--device", "cpu", "--node-features", "laplacian+meanshift",
+    )
+    assert code == 0, err
+    from miro.weights import load_checkpoint
+
+    net, meta = load_checkpoint(model)
+    assert meta["node_features"] == "laplacian+meanshift" and net.node_in == 14
+    code, _, err = run(capsys, "cluster", fov, "--model", model, "--eps", 30, "--min-samples", 5, "--out", tmp_path / "l.csv")
+    assert code == 0, err
+    assert len(pd.read_csv(tmp_path / "l.csv")) == 300
+
+
 # --------------------------------------------------------------------------- bad input
 
 
