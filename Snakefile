@@ -34,6 +34,7 @@ include: "workflow/rules/stats.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/figure4a.smk"
+include: "workflow/rules/figure3.smk"
 
 
 rule all:

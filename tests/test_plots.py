@@ -12,6 +12,7 @@ from miro.plots import (
     NOISE_COLOR,
     cluster_colors,
     figure2,
+    figure3,
     plot_fov_panels,
     plot_metric_distributions,
     save_figure,
@@ -141,3 +142,25 @@ def test_figure4a_curves_and_example_panels(tmp_path):
     assert [text.get_text() for text in fig.axes[0].get_legend().get_texts()] == ["DBSCAN", "MIRO+DBSCAN"]
     paths = save_figure(fig, tmp_path / "f4a.png", tmp_path / "f4a.svg")
     assert all(p.stat().st_size > 1000 for p in paths)
+
+
+def test_figure3_class_panels_and_row_normalised_confusion(tmp_path):
+    from miro.classification import confusion_matrix
+
+    rng = np.random.default_rng(0)
+    xy = rng.uniform(0, 2000, (200, 2))
+    true = rng.integers(0, 3, 200)
+    pred = np.where(rng.random(200) < 0.8, true, (true + 1) % 3)
+    names = ["not clustered", "spot", "ring"]
+    confusion = confusion_matrix(true, pred, names=names)
+    fig = figure3(xy, true, pred, confusion, names, title="mixture")
+    class_axes = fig.axes[:2]
+    assert [ax.get_title() for ax in class_axes] == ["Ground truth", "cMIRO + DBSCAN"]
+    heatmap = fig.axes[2]
+    shown = [float(t.get_text()) for t in heatmap.texts]
+    expected = (confusion.to_numpy() / confusion.to_numpy().sum(axis=1, keepdims=True)).ravel()
+    np.testing.assert_allclose(shown, expected, atol=0.006)
+    paths = save_figure(fig, tmp_path / "f3.png", tmp_path / "f3.svg")
+    assert all(p.stat().st_size > 10_000 for p in paths)
+    with pytest.raises(MiroInputError, match="expected 200 classes"):
+        figure3(xy, true[:-1], pred, confusion, names)

@@ -178,6 +178,28 @@ def test_simulated_training_set_uses_fresh_simulator_fovs(tmp_path):
 
 
 @pytest.mark.slow
+def test_classification_scenario_gives_figure3(tmp_path):
+    """miro.variant classification: cMIRO trained on simulated mixtures, classes refined per cluster, Fig. 3 outputs."""
+    targets = ["results/figures/figure3/mix.png", "results/tables/figure3/mix_f1.csv", "results/metrics/mix/MIRO.csv"]
+    snakemake(*targets, "--cores", "2", "--directory", str(tmp_path), "--configfile", str(REPO / "tests" / "config" / "multishape.yaml"))
+    results = tmp_path / "results"
+    from miro.weights import load_checkpoint
+
+    model, _ = load_checkpoint(results / "models" / "mix" / "model.pt")
+    assert model.num_classes == 3  # not clustered, spot, ring
+    classes = pd.read_csv(results / "classes" / "mix.csv")
+    assert list(classes.columns) == ["fov", "class", "label", "class_pred"] and set(classes["fov"]) == {1, 2}
+    for _, cluster in classes[classes["label"] > 0].groupby(["fov", "label"]):
+        assert cluster["class_pred"].nunique() == 1  # majority vote inside each cluster
+    scores = pd.read_csv(results / "tables" / "figure3" / "mix_f1.csv")
+    assert list(scores["class"]) == ["not clustered", "spot", "ring", "macro", "macro (shapes)"]
+    assert scores["F1"].between(0, 1).all()
+    confusion = pd.read_csv(results / "tables" / "figure3" / "mix_confusion.csv").set_index("true")
+    assert confusion.to_numpy().sum() == len(classes)
+    assert (results / "figures" / "figure3" / "mix.svg").stat().st_size > 10_000
+
+
+@pytest.mark.slow
 def test_scenario_added_by_config_end_to_end(tmp_path):
     """tests/config/simulated_scenario2.yaml: data -> training -> tables -> Fig. 4a, no code change."""
     snakemake("--cores", "2", "--directory", str(tmp_path), "--configfile", str(SIMULATED), "--resources", "gpu=0")

@@ -124,6 +124,23 @@ for _scenario in SCENARIOS.values():
 
 SIMULATED = [sid for sid, scenario in SCENARIOS.items() if is_simulated(scenario)]
 
+# Scenarios whose MIRO is the classification variant (cMIRO): trained on simulations
+# with a `class` column, they also get the Figure 3 outputs.
+CLASSIFICATION = [sid for sid, scenario in SCENARIOS.items() if scenario.get("miro", {}).get("variant") == "classification"]
+for _sid in CLASSIFICATION:
+    _spec = config["training"]["overrides"].get(_sid, {}).get("training_set", SCENARIOS[_sid]["miro"].get("training_set", {}))
+    if _spec.get("builder") != "simulated":
+        raise ValueError(
+            f"config: scenario {_sid}: miro.variant classification trains on simulated FOVs with a class column; "
+            "use miro.training_set: {builder: simulated, dataset_size: N} with a simulator such as multishape"
+        )
+
+
+def class_names(wildcards):
+    """Names of the classes of a cMIRO scenario: 'not clustered', then its simulator's shapes."""
+    shapes = SCENARIOS[wildcards.scenario].get("simulation", {}).get("shapes", [])
+    return ["not clustered", *(spec.get("shape", f"class {i}") for i, spec in enumerate(shapes, start=1))]
+
 
 wildcard_constraints:
     scenario="|".join(SCENARIOS),
@@ -330,4 +347,5 @@ def final_outputs():
         *expand("results/figures/figure2/{scenario}.png", scenario=SCENARIOS),
         *(expand("results/models/{scenario}/loss.png", scenario=SCENARIOS) if "MIRO" in METHODS else []),
         *(["results/figures/figure4a.png", "results/tables/figure4a.csv"] if MAKE_FIGURE4A else []),
+        *(expand("results/figures/figure3/{scenario}.png", scenario=CLASSIFICATION) if "MIRO" in METHODS else []),
     ]

@@ -11,6 +11,7 @@ from script_utils import job_device, run
 from miro.download import sha256_of
 from miro.model import MIRO
 from miro.train import train
+from miro.training_sets import load_training_set
 from miro.weights import save_checkpoint
 
 
@@ -18,18 +19,25 @@ def main(smk):
     torch.set_num_threads(smk.threads)
     settings, radius = smk.params.settings, smk.params.connectivity_radius
     device = job_device(smk)
-    # one checkpoint folder per (settings, training set): a rerun after a config change starts
+    # one checkpoint folder per (settings, variant, training set): a rerun after a config change starts
     # afresh, a rerun of an interrupted job resumes from its last epoch
-    key = hashlib.sha256(json.dumps([settings, radius, sha256_of(smk.input.graphs)], sort_keys=True).encode()).hexdigest()[:16]
+    variant = smk.params.variant
+    key = json.dumps([settings, radius, variant, sha256_of(smk.input.graphs)], sort_keys=True)
+    key = hashlib.sha256(key.encode()).hexdigest()[:16]
     checkpoint_dir = os.path.join(smk.params.checkpoint_dir, key)
+    graphs = load_training_set(smk.input.graphs)
+    # cMIRO: one logit per class of the training set (0 = not clustered)
+    classes = int(max(int(g.y_class.max()) for g in graphs)) + 1 if variant["variant"] == "classification" else 0
     torch.manual_seed(settings["seed"])
-    model = MIRO(hidden_channels=settings["hidden_channels"], num_steps=settings["num_steps"], node_features=settings["node_features"])
+    model = MIRO(hidden_channels=settings["hidden_channels"], num_steps=settings["num_steps"], out_channels=2 + classes,
+                 node_features=settings["node_features"])
     model, history = train(
-        model, smk.input.graphs,
+        model, graphs,
         epochs=settings["epochs"], batch_size=settings["batch_size"], lr=settings["lr"],
         connectivity_radius=radius, nd_weight=settings["nd_weight"], seed=settings["seed"], device=device,
         checkpoint_dir=checkpoint_dir, resume=True, progress=False,
         loss_log=smk.output.loss, loss_plot=smk.output.curve,
+        variant=variant["variant"], class_weight=variant["class_weight"],
     )
     save_checkpoint(model.cpu(), smk.output.model, connectivity_radius=radius,
                     metadata={"scenario": smk.wildcards.scenario, "training": settings, "device": device})
