@@ -37,8 +37,8 @@ if MAKE_FIGURE4A:
             tuning_fovs=FIGURE4A["tuning_fovs"],
             tuning={
                 "metric": FIGURE4A["metric"],
-                "eps": config["dbscan_selection"]["eps"],
-                "min_samples": config["dbscan_selection"]["min_samples"],
+                "eps": FIGURE4A["eps"] or config["dbscan_selection"]["eps"],
+                "min_samples": FIGURE4A["min_samples"] or config["dbscan_selection"]["min_samples"],
             },
             simulation=FIGURE4A["simulation"],
             length_nm=figure4a_length_nm(),
