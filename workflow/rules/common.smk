@@ -205,7 +205,7 @@ def training_settings(wildcards):
     scenario = SCENARIOS[wildcards.scenario]
     settings = {key: config["training"][key] for key in TRAINING_KEYS}
     overrides = config["training"]["overrides"].get(wildcards.scenario, {})
-    settings.update({key: value for key, value in overrides.items() if key != "training_set"})
+    settings.update({key: value for key, value in overrides.items() if key not in ("training_set", "class_weight")})
     if settings["num_steps"] is None:
         settings["num_steps"] = scenario["miro"]["num_steps"]
     if settings["dataset_size"] is None:
@@ -219,6 +219,13 @@ def training_set_spec(wildcards):
     spec = dict(SCENARIOS[wildcards.scenario]["miro"]["training_set"])
     spec.update(config["training"]["overrides"].get(wildcards.scenario, {}).get("training_set", {}))
     return spec
+
+
+def model_variant(wildcards):
+    """MIRO variant of a scenario and its cross-entropy weight (training.overrides.<scenario>.class_weight wins)."""
+    miro = SCENARIOS[wildcards.scenario]["miro"]
+    weight = config["training"]["overrides"].get(wildcards.scenario, {}).get("class_weight", miro["class_weight"])
+    return {"variant": miro["variant"], "class_weight": weight}
 
 
 def training_simulation(wildcards):

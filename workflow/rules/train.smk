@@ -37,7 +37,7 @@ rule train:
     params:
         settings=training_settings,
         connectivity_radius=lambda wildcards: SCENARIOS[wildcards.scenario]["miro"]["connectivity_radius"],
-        variant=lambda wildcards: {key: SCENARIOS[wildcards.scenario]["miro"][key] for key in ("variant", "class_weight")},
+        variant=model_variant,
         # survives an interrupted job, so a rerun resumes from the last epoch
         checkpoint_dir=lambda wildcards, output: os.path.join(os.path.dirname(output.model), "checkpoints"),
     threads: 2
