@@ -99,6 +99,14 @@ def scenario_methods(scenario_id):
     return [m for m in METHODS if not (m == "MIRO_released" and is_simulated(scenario) and released is None)]
 
 
+def training_set_of(sid):
+    """Builder and kwargs of a scenario's training set: its miro.training_set, updated by
+    training.overrides.<scenario>.training_set when a preset replaces them."""
+    spec = dict(SCENARIOS[sid].get("miro", {}).get("training_set", {}))
+    spec.update(config["training"]["overrides"].get(sid, {}).get("training_set", {}))
+    return spec
+
+
 for _scenario in SCENARIOS.values():
     if not is_simulated(_scenario) and _scenario["benchmark"] not in set(DATASETS.values()):
         raise ValueError(
@@ -110,8 +118,7 @@ for _scenario in SCENARIOS.values():
             raise ValueError(f"config: scenario {_scenario['id']} has no 'miro' block but method {_method} is requested; add one")
         if _method == "MIRO" and "training_set" not in _scenario["miro"]:
             raise ValueError(f"config: scenario {_scenario['id']} has no miro.training_set but method MIRO trains a model; add one")
-        _builder = config["training"]["overrides"].get(_scenario["id"], {}).get("training_set", _scenario["miro"].get("training_set", {}))
-        if _method == "MIRO" and _builder.get("builder") == "simulated" and not is_simulated(_scenario):
+        if _method == "MIRO" and training_set_of(_scenario["id"]).get("builder") == "simulated" and not is_simulated(_scenario):
             raise ValueError(
                 f"config: scenario {_scenario['id']}: training_set builder 'simulated' needs a simulated scenario "
                 "(simulator:); benchmark scenarios use GraphDataset, GraphBlinkingDataset or GraphBlinkingCroppedDataset"
@@ -128,8 +135,7 @@ SIMULATED = [sid for sid, scenario in SCENARIOS.items() if is_simulated(scenario
 # with a `class` column, they also get the Figure 3 outputs.
 CLASSIFICATION = [sid for sid, scenario in SCENARIOS.items() if scenario.get("miro", {}).get("variant") == "classification"]
 for _sid in CLASSIFICATION:
-    _spec = config["training"]["overrides"].get(_sid, {}).get("training_set", SCENARIOS[_sid]["miro"].get("training_set", {}))
-    if _spec.get("builder") != "simulated":
+    if training_set_of(_sid).get("builder") != "simulated":
         raise ValueError(
             f"config: scenario {_sid}: miro.variant classification trains on simulated FOVs with a class column; "
             "use miro.training_set: {builder: simulated, dataset_size: N} with a simulator such as multishape"
@@ -211,14 +217,6 @@ def training_settings(wildcards):
     if settings["dataset_size"] is None:
         settings["dataset_size"] = scenario["miro"]["training_set"]["dataset_size"]
     return settings
-
-
-def training_set_spec(wildcards):
-    """Builder and kwargs of a scenario's training set: its miro.training_set, or
-    training.overrides.<scenario>.training_set when a preset replaces them."""
-    spec = dict(SCENARIOS[wildcards.scenario]["miro"]["training_set"])
-    spec.update(config["training"]["overrides"].get(wildcards.scenario, {}).get("training_set", {}))
-    return spec
 
 
 def model_variant(wildcards):

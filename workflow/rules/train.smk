@@ -8,7 +8,7 @@ rule training_set:
         graphs="results/training_sets/{scenario}.pt",
     params:
         training_fovs=lambda wildcards: SCENARIOS[wildcards.scenario]["training_fovs"],
-        training_set=training_set_spec,
+        training_set=lambda wildcards: training_set_of(wildcards.scenario),
         simulation=training_simulation,
         connectivity_radius=lambda wildcards: SCENARIOS[wildcards.scenario]["miro"]["connectivity_radius"],
         settings=training_settings,
