@@ -39,6 +39,10 @@ def test_confusion_matrix_and_report_by_hand():
     assert report.loc[1, "F1"] == pytest.approx(0.75) and report.loc[2, "F1"] == pytest.approx(2 / 3)
     assert report.loc["macro", "F1"] == pytest.approx((0.75 + 2 / 3) / 2)
     assert report.loc["macro", "support"] == 7
+    # background named: a second macro row over the shape classes only
+    both = classification_report(true, pred, classes=[0, 1, 2], background=0).set_index("class")
+    assert both.loc["macro (shapes)", "F1"] == pytest.approx(report.loc["macro", "F1"])
+    assert both.loc["macro", "F1"] == pytest.approx((1 + 0.75 + 2 / 3) / 3)
     # identical partitions: every F1 is 1, whatever the class order
     perfect = classification_report(true, true)
     assert (perfect["F1"] == 1).all() and list(perfect["class"]) == [0, 1, 2, "macro"]

@@ -288,3 +288,15 @@ def test_benchmark_and_single_shot_sources(benchmark_dir, authors_dir):
         # 50 points populated 4 times (800), 5.5-6.2 % sampled: 44-50 points per cluster
         assert np.all((sizes >= 44) & (sizes <= 50))
         assert 10 <= len(sizes) < 20
+
+
+def test_simulated_graphs_one_per_generator_with_class_targets():
+    from miro.simulate import MULTISHAPE_MIXTURES
+
+    generators = [np.random.default_rng(seed) for seed in (1, 2)]
+    graphs = ts.simulated_graphs("multishape", MULTISHAPE_MIXTURES["spots_rings"], generators, 0.1)
+    assert len(graphs) == 2 and graphs[0].num_nodes != graphs[1].num_nodes
+    for graph in graphs:
+        assert graph.y_class.max() == 2 and graph.x.shape[1] == 5
+        assert graph.position.min() >= 0 and graph.position.max() <= 1  # min-max normalised
+        assert graph.y[graph.label == 0].abs().sum() == 0

@@ -20,13 +20,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import torch
 from sklearn import metrics as _skm
 
 from miro.clustering import dbscan_labels
 from miro.errors import MiroInputError
-from miro.graph import _check_radius, build_graph
-from miro.inference import _device, _normalization
+from miro.graph import _check_radius
+from miro.inference import fov_graph, step_output
 from miro.model import MIRO
 
 __all__ = ["refine_by_cluster", "classify_fov", "confusion_matrix", "classification_report"]
@@ -66,7 +65,6 @@ def refine_by_cluster(classes, labels, include_noise: bool = True) -> np.ndarray
     return out
 
 
-@torch.no_grad()
 def classify_fov(
     model: MIRO,
     xy_nm,
@@ -121,17 +119,11 @@ def classify_fov(
             f"model: a classification model needs out_channels = 2 + number of classes, this one has {model.out_channels}"
         )
     r = _check_radius(connectivity_radius)
-    xy_norm, norm = _normalization(xy_nm, normalization, length_nm)
-    data = build_graph(xy_norm, r, node_features=model.node_features)
-    dev = _device(model, device)
-    model.to(dev).eval()
-    outputs = model(data.x.to(dev), data.edge_index.to(dev), data.edge_attr.to(dev), num_steps=num_steps).cpu()
-    k = outputs.size(0)
-    if not -k <= step < k:
-        raise MiroInputError(f"step: {step} is out of range for {k} recurrent steps; use -1 for the last step")
-    squeezed = (data.position - r * outputs[step, :, :2]).double().numpy()
+    data, norm = fov_graph(model, xy_nm, r, normalization, length_nm)
+    output = step_output(model, data, step=step, num_steps=num_steps, device=device)
+    squeezed = (data.position - r * output[:, :2]).double().numpy()
     labels = dbscan_labels(norm.to_nm(squeezed), eps, min_samples)
-    classes = outputs[step, :, 2:].argmax(dim=1).numpy().astype(np.int64)
+    classes = output[:, 2:].argmax(dim=1).numpy().astype(np.int64)
     if refine:
         classes = refine_by_cluster(classes, labels, include_noise=include_noise)
     return labels, classes
@@ -160,13 +152,16 @@ def confusion_matrix(true, pred, classes: Sequence[int] | None = None, names: Se
     return pd.DataFrame(matrix, index=pd.Index(labels, name="true"), columns=pd.Index(labels, name="predicted"))
 
 
-def classification_report(true, pred, classes: Sequence[int] | None = None, names: Sequence[str] | None = None) -> pd.DataFrame:
+def classification_report(
+    true, pred, classes: Sequence[int] | None = None, names: Sequence[str] | None = None, background: int | None = None
+) -> pd.DataFrame:
     r"""Per-class precision, recall, F1 and support, plus a ``macro`` row.
 
     :math:`F_1 = 2PR/(P + R)` per class (0 where undefined); the macro F1 is
     the unweighted mean over ``classes`` (default every class seen). Pass the
     shape classes only (e.g. ``classes=[1, 2]``) to leave the background class
-    out of the macro mean.
+    out of the macro mean, or name it in ``background`` to get both: a last
+    row ``macro (shapes)`` averages the classes other than ``background``.
     """
     order = _class_list(true, pred, classes)
     precision, recall, f1, support = _skm.precision_recall_fscore_support(
@@ -176,5 +171,12 @@ def classification_report(true, pred, classes: Sequence[int] | None = None, name
     if len(labels) != len(order):
         raise MiroInputError(f"names: {len(labels)} names for {len(order)} classes")
     table = pd.DataFrame({"class": labels, "precision": precision, "recall": recall, "F1": f1, "support": support})
-    macro = {"class": "macro", "precision": precision.mean(), "recall": recall.mean(), "F1": f1.mean(), "support": support.sum()}
-    return pd.concat([table, pd.DataFrame([macro])], ignore_index=True)
+    rows = [_macro("macro", precision, recall, f1, support)]
+    if background is not None:
+        shapes = np.asarray(order) != background
+        rows.append(_macro("macro (shapes)", precision[shapes], recall[shapes], f1[shapes], support[shapes]))
+    return pd.concat([table, pd.DataFrame(rows)], ignore_index=True)
+
+
+def _macro(name, precision, recall, f1, support) -> dict:
+    return {"class": name, "precision": precision.mean(), "recall": recall.mean(), "F1": f1.mean(), "support": support.sum()}

@@ -18,7 +18,7 @@ from miro.errors import MiroInputError
 from miro.graph import Normalization, _check_radius, build_graph, normalize_fov
 from miro.model import MIRO
 
-__all__ = ["squeeze", "squeeze_fov", "miro_dbscan", "dbscan"]
+__all__ = ["step_output", "squeeze", "fov_graph", "squeeze_fov", "miro_dbscan", "dbscan"]
 
 
 def _device(model: MIRO, device):
@@ -28,6 +28,24 @@ def _device(model: MIRO, device):
 
 
 @torch.no_grad()
+def step_output(model: MIRO, data, step: int = -1, num_steps: int | None = None, device=None) -> torch.Tensor:
+    """The model's output at one recurrent step: displacement (units of :math:`R`), then any class logits.
+
+    ``model`` is moved to ``device`` (default: where it is) and set to eval
+    mode; ``step`` -1 is the last of ``num_steps`` (default ``model.num_steps``).
+    Returns a tensor of shape (N, ``model.out_channels``) on the CPU.
+    """
+    dev = _device(model, device)
+    model.to(dev).eval()
+    outputs = model(
+        data.x.to(dev), data.edge_index.to(dev), data.edge_attr.to(dev), num_steps=num_steps
+    )
+    k = outputs.size(0)
+    if not -k <= step < k:
+        raise MiroInputError(f"step: {step} is out of range for {k} recurrent steps; use -1 for the last step")
+    return outputs[step].cpu()
+
+
 def squeeze(
     model: MIRO,
     data,
@@ -60,22 +78,25 @@ def squeeze(
     torch.Tensor of shape (N, 2), float32, on the CPU
     """
     r = _check_radius(connectivity_radius)
-    dev = _device(model, device)
-    model.to(dev).eval()
-    outputs = model(
-        data.x.to(dev), data.edge_index.to(dev), data.edge_attr.to(dev), num_steps=num_steps
-    )
-    k = outputs.size(0)
-    if not -k <= step < k:
-        raise MiroInputError(f"step: {step} is out of range for {k} recurrent steps; use -1 for the last step")
-    displacement = outputs[step, :, :2].cpu()
+    displacement = step_output(model, data, step=step, num_steps=num_steps, device=device)[:, :2]
     return data.position.cpu() - r * displacement
 
 
-def _normalization(xy_nm, normalization, length_nm):
+def fov_graph(
+    model: MIRO, xy_nm, connectivity_radius: float, normalization="authors", length_nm: float = 2000.0, num_eigenvectors: int = 5
+):
+    """The graph of one FOV given in nm, with the node features ``model`` reads, and its normalisation.
+
+    ``normalization`` is ``"authors"``, ``"isotropic"`` (``length_nm`` nm per
+    unit) or a :class:`~miro.graph.Normalization`. Returns
+    ``(torch_geometric.data.Data, Normalization)``.
+    """
     if isinstance(normalization, Normalization):
-        return normalization.forward(xy_nm), normalization
-    return normalize_fov(xy_nm, mode=normalization, length_nm=length_nm)
+        xy_norm, norm = normalization.forward(xy_nm), normalization
+    else:
+        xy_norm, norm = normalize_fov(xy_nm, mode=normalization, length_nm=length_nm)
+    data = build_graph(xy_norm, connectivity_radius, num_eigenvectors=num_eigenvectors, node_features=model.node_features)
+    return data, norm
 
 
 def squeeze_fov(
@@ -121,8 +142,7 @@ def squeeze_fov(
     ndarray of shape (N, 2), float64
         Squeezed positions in nm (in the authors' scaled frame by default).
     """
-    xy_norm, norm = _normalization(xy_nm, normalization, length_nm)
-    data = build_graph(xy_norm, connectivity_radius, num_eigenvectors=num_eigenvectors, node_features=model.node_features)
+    data, norm = fov_graph(model, xy_nm, connectivity_radius, normalization, length_nm, num_eigenvectors)
     squeezed = squeeze(model, data, connectivity_radius, step=step, num_steps=num_steps, device=device)
     return norm.to_nm(squeezed.double().numpy(), convention=inverse)
 

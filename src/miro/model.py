@@ -134,6 +134,18 @@ class MIRO(Module):
         self.head = Linear(h, out_channels)  # W_o
 
     @property
+    def hparams(self) -> dict:
+        """The constructor arguments: ``MIRO(**model.hparams)`` builds the same architecture."""
+        return {
+            "hidden_channels": self.hidden_channels,
+            "num_steps": self.num_steps,
+            "out_channels": self.out_channels,
+            "node_in": self.node_in,
+            "edge_in": self.edge_in,
+            "node_features": self.node_features,
+        }
+
+    @property
     def num_classes(self) -> int:
         """Number of class logits after the displacement (0 for plain MIRO)."""
         return self.out_channels - 2

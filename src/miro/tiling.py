@@ -100,6 +100,7 @@ import torch
 from miro.clustering import check_dbscan_params, dbscan_labels
 from miro.errors import MiroInputError
 from miro.graph import _as_xy, _check_radius, build_graph
+from miro.inference import step_output
 from miro.model import MIRO
 
 __all__ = [
@@ -273,13 +274,8 @@ def _graphs(chunk, radius: float, num_eigenvectors: int, node_features: str):
     return Batch.from_data_list(graphs)
 
 
-@torch.no_grad()
 def _squeeze_batch(model, batch, radius: float, num_steps, step: int, device) -> np.ndarray:
-    outputs = model(batch.x.to(device), batch.edge_index.to(device), batch.edge_attr.to(device), num_steps=num_steps)
-    k = outputs.size(0)
-    if not -k <= step < k:
-        raise MiroInputError(f"step: {step} is out of range for {k} recurrent steps; use -1 for the last step")
-    displacement = outputs[step, :, :2].double().cpu().numpy()
+    displacement = step_output(model, batch, step=step, num_steps=num_steps, device=device)[:, :2].double().numpy()
     return batch.position.double().numpy() - radius * displacement
 
 
@@ -440,14 +436,7 @@ def tiled_squeeze(
 def _run_pool(model, chunks, store, bar, workers, on_cpu, radius, num_steps, step, num_eigenvectors, dev):
     import multiprocessing
 
-    config = {
-        "hidden_channels": model.hidden_channels,
-        "num_steps": model.num_steps,
-        "out_channels": model.out_channels,
-        "node_in": model.node_in,
-        "edge_in": model.edge_in,
-        "node_features": model.node_features,
-    }
+    config = model.hparams
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()} if on_cpu else None
     settings = {
         "radius": radius,

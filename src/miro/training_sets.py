@@ -90,6 +90,7 @@ from torch_geometric.data import Data, InMemoryDataset
 
 from miro.errors import MiroInputError
 from miro.graph import build_graph, normalize_fov, targets
+from miro.simulate import simulate
 
 __all__ = [
     "BUILDERS",
@@ -112,6 +113,7 @@ __all__ = [
     "graph_blinking_cropped_dataset",
     "build_training_set",
     "graph_from_annotated_fov",
+    "simulated_graphs",
     "save_training_set",
     "load_training_set",
 ]
@@ -833,6 +835,30 @@ def graph_blinking_cropped_dataset(
 ) -> list[Data]:
     """Graphs of the authors' ``GraphBlinkingCroppedDataset``; kwargs as :func:`synthesize_blinking_cropped`."""
     return to_graphs(synthesize_blinking_cropped(source, seed=seed, **kwargs), connectivity_radius, progress)
+
+
+def simulated_graphs(
+    simulator: str,
+    simulation: Mapping,
+    generators,
+    connectivity_radius: float,
+    node_features: str = "laplacian",
+) -> list[Data]:
+    """Training graphs of fresh simulated FOVs, one per random generator (no augmentation).
+
+    Each FOV is :func:`miro.simulate.simulate` ``(simulator, generator,
+    **simulation)``, min-max normalised like every scenario FOV
+    (``normalization="authors"``) and turned into a graph by
+    :func:`graph_from_annotated_fov` (``y``; ``y_class`` and ``y_sub`` when the
+    simulator writes ``class`` / ``sublabel``).
+    """
+    return [
+        graph_from_annotated_fov(
+            simulate(simulator, generator, **dict(simulation)), connectivity_radius,
+            normalization="authors", node_features=node_features,
+        )
+        for generator in generators
+    ]
 
 
 def graph_from_annotated_fov(

@@ -248,12 +248,7 @@ def save_checkpoint(model: MIRO, path, connectivity_radius: float | None = None,
         ``path``. The file loads with ``torch.load(..., weights_only=True)``.
     """
     meta = {
-        "hidden_channels": model.hidden_channels,
-        "num_steps": model.num_steps,
-        "out_channels": model.out_channels,
-        "node_in": model.node_in,
-        "edge_in": model.edge_in,
-        "node_features": model.node_features,
+        **model.hparams,
         "connectivity_radius": None if connectivity_radius is None else float(connectivity_radius),
     }
     if metadata:

@@ -6,29 +6,19 @@ import logging
 from script_utils import run
 from seeding import fov_rng
 
-from miro.simulate import simulate
-from miro.training_sets import build_training_set, graph_from_annotated_fov, save_training_set, source_from_benchmark
-
-
-def simulated_graphs(smk, settings):
-    """dataset_size FOVs of the scenario's simulator, seeded by the key '<scenario>:training'
-    (streams apart from every test and training FOV), min-max normalised like all FOVs."""
-    sim = smk.params.simulation
-    key = f"{smk.wildcards.scenario}:training"
-    return [
-        graph_from_annotated_fov(
-            simulate(sim["simulator"], fov_rng(sim["seed"], key, i), **sim["simulation"]),
-            smk.params.connectivity_radius, normalization="authors", node_features=settings["node_features"],
-        )
-        for i in range(1, settings["dataset_size"] + 1)
-    ]
+from miro.training_sets import build_training_set, save_training_set, simulated_graphs, source_from_benchmark
 
 
 def main(smk):
     settings, spec = smk.params.settings, smk.params.training_set
     if spec["builder"] == "simulated":
-        graphs = simulated_graphs(smk, settings)
-        metadata = {"builder": "simulated", **smk.params.simulation, "key": f"{smk.wildcards.scenario}:training"}
+        # dataset_size fresh FOVs of the scenario's simulator, seeded by the key '<scenario>:training'
+        # (streams apart from every test and training FOV)
+        sim, key = smk.params.simulation, f"{smk.wildcards.scenario}:training"
+        generators = (fov_rng(sim["seed"], key, i) for i in range(1, settings["dataset_size"] + 1))
+        graphs = simulated_graphs(sim["simulator"], sim["simulation"], generators, smk.params.connectivity_radius,
+                                  node_features=settings["node_features"])
+        metadata = {"builder": "simulated", **sim, "key": key}
     else:
         source = source_from_benchmark(smk.input.data, smk.params.training_fovs)
         kwargs = {**spec["kwargs"], "connectivity_radius": smk.params.connectivity_radius}
