@@ -35,6 +35,8 @@ include: "workflow/rules/tables.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/figure4a.smk"
 include: "workflow/rules/figure3.smk"
+include: "workflow/rules/nup96.smk"
+include: "workflow/rules/nanoclusters.smk"
 
 
 rule all:

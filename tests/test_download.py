@@ -111,3 +111,30 @@ def test_existing_good_files_are_kept(tmp_path, benchmark_dir, manifest):
 def test_unknown_folder(manifest, tmp_path):
     with pytest.raises(MiroInputError, match="not in the download manifest"):
         fetch_folder("file:///x", manifest, "Scenario 99", tmp_path)
+
+
+def test_fetch_recorded_verifies_or_records_the_checksum(tmp_path):
+    """A file without a manifest entry (the Nup96 data): record its SHA-256 next to it, or check a given one."""
+    from miro.download import fetch_recorded, read_sha256
+
+    source = tmp_path / "cell_sml.csv"
+    source.write_text("xnm,ynm\n1,2\n3,4\n")
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    target = tmp_path / "out" / "cell_sml.csv"
+    assert fetch_recorded(source.as_uri(), target) == digest
+    assert target.read_bytes() == source.read_bytes() and read_sha256(tmp_path / "out" / "cell_sml.csv.sha256") == digest
+    assert fetch_recorded(source.as_uri(), target, digest.upper()) == digest  # verified
+    target.unlink()
+    with pytest.raises(MiroInputError, match="checksum mismatch") as info:
+        fetch_recorded(source.as_uri(), target, "0" * 64)
+    assert "\n" not in str(info.value) and not target.exists()
+
+
+def test_fetch_recorded_failure_is_one_line_with_advice(tmp_path, http_base):
+    from miro.download import fetch_recorded
+
+    for url in (f"{http_base}/nothere_sml.csv", (tmp_path / "nothere_sml.csv").as_uri()):
+        with pytest.raises(MiroInputError, match=r"nothere_sml.csv: download from .* failed \(.*\); put it by hand") as info:
+            fetch_recorded(url, tmp_path / "out" / "nothere_sml.csv", advice="put it by hand")
+        assert "\n" not in str(info.value)
+    assert list((tmp_path / "out").iterdir()) == []

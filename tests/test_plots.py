@@ -164,3 +164,51 @@ def test_figure3_class_panels_and_row_normalised_confusion(tmp_path):
     assert all(p.stat().st_size > 10_000 for p in paths)
     with pytest.raises(MiroInputError, match="expected 200 classes"):
         figure3(xy, true[:-1], pred, confusion, names)
+
+
+def test_figure4b_e_overview_zooms_and_histograms(tmp_path, fov):
+    from miro.nanoclusters import cluster_statistics, example_regions
+    from miro.plots import figure4b_e
+
+    xy, labels = fov
+    shown = {"MIRO+DBSCAN": labels["MIRO+DBSCAN"], "DBSCAN": labels["DBSCAN"]}  # DBSCAN merged clusters 1 and 2
+    clusters = pd.concat([cluster_statistics(xy, values).assign(method=m) for m, values in shown.items()])
+    regions = example_regions(xy, shown["DBSCAN"], shown["MIRO+DBSCAN"], n_regions=2)
+    fig = figure4b_e(clusters, xy, shown, regions, title="nanoclusters")
+    assert len(fig.axes) == 1 + 2 * 2 + 3  # overview, two zoomed regions x two methods, three histograms
+    assert [ax.get_title() for ax in fig.axes[1:3]] == ["MIRO+DBSCAN", "DBSCAN"]
+    radius, per_cluster, distance = fig.axes[-3:]
+    legend = [t.get_text() for t in radius.get_legend().get_texts()]
+    assert legend == [f"MIRO+DBSCAN (n = {(clusters.method == 'MIRO+DBSCAN').sum()})", f"DBSCAN (n = {(clusters.method == 'DBSCAN').sum()})"]
+    assert per_cluster.child_axes[0].get_yscale() == "log"  # the inset
+    assert "nearest-neighbour" in distance.get_title(loc="left")
+    paths = save_figure(fig, tmp_path / "f4be.png", tmp_path / "f4be.svg")
+    assert all(p.stat().st_size > 10_000 for p in paths)
+    # no region: overview and histograms only
+    assert len(figure4b_e(clusters, xy, shown, regions.iloc[:0]).axes) == 1 + 3
+    with pytest.raises(MiroInputError, match="no labels for method 'DBSCAN'"):
+        figure4b_e(clusters, xy, {"MIRO+DBSCAN": shown["MIRO+DBSCAN"]}, regions)
+    with pytest.raises(MiroInputError, match="missing column"):
+        figure4b_e(clusters.drop(columns="radius_nm"), xy, shown, regions)
+
+
+def test_figure5_field_zoom_and_histograms(tmp_path):
+    from miro.npc import corner_table, fit_exponential, fit_labelling_efficiency, npc_table
+    from miro.plots import figure5
+    from miro.simulate import npc
+
+    fov = npc(0)
+    xy, rings, corners_of = fov[["x", "y"]].to_numpy(), fov["index"].to_numpy(), fov["sublabel"].to_numpy()
+    npcs, corners = npc_table(xy, rings, corners_of), corner_table(xy, rings, corners_of)
+    exponential, efficiency = fit_exponential(corners["n_localizations"], lower=4), fit_labelling_efficiency(npcs["n_corners"])
+    fig = figure5(xy, rings, corners_of, npcs, corners, exponential, efficiency, zoom_nm=500, title="NPCs")
+    field, zoom, per_npc, per_corner, n_corners = fig.axes
+    assert zoom.get_xlim()[1] - zoom.get_xlim()[0] == pytest.approx(500)
+    assert {t.get_text() for t in zoom.texts} <= {str(k) for k in npcs["n_corners"]}  # corners per NPC in view
+    assert f"{exponential.mean:.2f}" in per_corner.get_legend().get_texts()[0].get_text()
+    assert n_corners.get_legend().get_texts()[0].get_text() == f"ELE {100 * efficiency.p:.0f} %"
+    paths = save_figure(fig, tmp_path / "f5.png", tmp_path / "f5.svg")
+    assert all(p.stat().st_size > 10_000 for p in paths)
+    assert len(figure5(xy, rings, corners_of, npcs, corners).axes) == 5  # no fits: histograms only
+    with pytest.raises(MiroInputError, match="npc_labels: expected"):
+        figure5(xy, rings[:-1], corners_of, npcs, corners)

@@ -470,3 +470,19 @@ def test_bad_blink_and_write_inputs_raise_value_error(tmp_path):
         sim.blink(pd.DataFrame({"x": [0.0], "y": [0.0]}), seed=0)
     with pytest.raises(ValueError, match="index"):
         sim.write_fov(pd.DataFrame({"x": [0.0], "y": [0.0]}), tmp_path / "bad.csv")
+
+
+@pytest.mark.parametrize("name", sorted(sim.MULTISCALE_SIMULATORS))
+def test_small_scale_scores_the_sublabel(name):
+    fov = sim.simulate(name, 3)
+    small = sim.small_scale(fov)
+    assert list(small.columns) == ["x", "y", "index"]
+    np.testing.assert_array_equal(small["index"], fov["sublabel"])
+    np.testing.assert_array_equal(small[["x", "y"]], fov[["x", "y"]])
+    assert ((small["index"] == 0) == (fov["index"] == 0)).all()  # background stays background
+    assert small["index"].max() > fov["index"].max()  # several spots / corners per ring / NPC
+
+
+def test_small_scale_needs_a_sublabel():
+    with pytest.raises(ValueError, match="no sublabel column.*npc, rings_of_spots"):
+        sim.small_scale(sim.simulate("rings", 0))

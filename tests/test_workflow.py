@@ -129,8 +129,22 @@ def test_simulated_fovs_are_seeded_by_seed_scenario_and_fov():
             "training_set: {builder: simulated, dataset_size: 2}}}\n",
             "builder 'simulated' needs a simulated scenario",
         ),
+        (
+            "scenarios:\n  - {id: s, simulator: rings, dbscan: {eps: 1, min_samples: 2}, "
+            "small_scale: {dbscan: {eps: 1, min_samples: 2}, miro: {dbscan: {eps: 1, min_samples: 2}}}}\n",
+            "small_scale needs miro.variant multiscale",
+        ),
+        (
+            "methods: [DBSCAN, MIRO]\nscenarios:\n  - {id: s, simulator: npc, dbscan: {eps: 1, min_samples: 2}, "
+            "miro: {variant: multiscale, cutoff_step: 4, connectivity_radius: 0.2, num_steps: 4, dbscan: {eps: 1, min_samples: 2}, "
+            "training_set: {builder: simulated, dataset_size: 2}}}\n",
+            "must lie in 1..3 for K = 4",
+        ),
     ],
-    ids=["bad-value", "unknown-folder", "two-sources", "unknown-simulation-parameter", "simulated-builder-on-benchmark"],
+    ids=[
+        "bad-value", "unknown-folder", "two-sources", "unknown-simulation-parameter", "simulated-builder-on-benchmark",
+        "small-scale-without-multiscale", "cutoff-step-past-K",
+    ],
 )
 def test_bad_config_is_reported(tmp_path, content, message):
     bad = tmp_path / "bad.yaml"
@@ -228,3 +242,24 @@ def test_scenario_added_by_config_end_to_end(tmp_path):
         assert (results / "figures" / f"figure4a.{suffix}").stat().st_size > 10_000
     again = snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(SIMULATED))
     assert "Nothing to be done" in again.stdout + again.stderr
+
+
+@pytest.mark.slow
+def test_multiscale_scenario_scores_both_scales(tmp_path):
+    """miro.variant multiscale + small_scale: one mMIRO model, a row per scale, the small one read at step cutoff_step."""
+    import json
+
+    targets = [f"results/metrics/{sid}/{method}.csv" for sid in ("ros", "ros_small") for method in ("DBSCAN", "MIRO")]
+    snakemake(*targets, "--cores", "2", "--directory", str(tmp_path), "--configfile", str(REPO / "tests" / "config" / "multiscale.yaml"))
+    results = tmp_path / "results"
+    assert not (results / "models" / "ros_small").exists()  # the small scale uses the scenario's model
+    fov = pd.read_csv(tmp_path / "resources" / "simulated" / "ros" / "fov_1.csv")
+    spots = pd.read_csv(tmp_path / "resources" / "scales" / "ros_small" / "fov_1.csv")
+    assert list(spots.columns) == ["x", "y", "index"]
+    assert (spots["index"].to_numpy() == fov["sublabel"].to_numpy()).all() and spots["index"].max() > fov["index"].max()
+    steps = {sid: json.loads((results / "dbscan_params" / sid / "MIRO.json").read_text())["squeezed"]["step"] for sid in ("ros", "ros_small")}
+    assert steps == {"ros": -1, "ros_small": 1}  # step cutoff_step (2) is index 1
+    for sid in ("ros", "ros_small"):
+        for method in ("DBSCAN", "MIRO"):
+            metrics = pd.read_csv(results / "metrics" / sid / f"{method}.csv")
+            assert list(metrics["fov"]) == [1, 2] and metrics["JIc"].between(0, 1).all()

@@ -144,3 +144,84 @@ def fetch_folder(base_url: str, manifest: pd.DataFrame, folder: str, destination
             fetch_file(file_url(base_url, folder, row.file), target, row.sha256, int(row.bytes))
         paths.append(target)
     return paths
+
+
+def fetch_recorded(
+    url: str, destination: str | Path, sha256: str | None = None, *, advice: str = "check the URL and the network", timeout: float = 60.0
+) -> str:
+    """Download one file that has no manifest entry; verify or record its SHA-256.
+
+    With ``sha256`` the download must match it; without, its digest is
+    recorded. Either way ``<destination>.sha256`` is written next to the file
+    in ``sha256sum`` format (``<digest>  <name>``, so ``sha256sum -c`` checks
+    it) and the digest is returned. As in :func:`fetch_file`, the file is
+    written through a temporary name and renamed into place only when
+    complete and verified.
+
+    Parameters
+    ----------
+    url : str
+        ``https://``, ``http://`` or ``file://`` URL.
+    destination : str or Path
+    sha256 : str, optional
+        Expected hex digest.
+    advice : str
+        What to do when the download fails, appended to the error message.
+    timeout : float, default 60
+        Seconds to wait for the server.
+
+    Raises
+    ------
+    MiroInputError
+        One line: the download failed (with ``advice``), or the checksum
+        differs. Nothing is left at ``destination`` in either case.
+    """
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".part", dir=destination.parent)
+    try:
+        digest = hashlib.sha256()
+        try:
+            with os.fdopen(handle, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
+                for chunk in iter(lambda: response.read(_CHUNK), b""):
+                    out.write(chunk)
+                    digest.update(chunk)
+        except (urllib.error.URLError, OSError, ValueError) as error:  # ValueError: not a URL
+            reason = getattr(error, "reason", None) or getattr(error, "strerror", None) or error
+            raise MiroInputError(f"{destination.name}: download from {url} failed ({reason}); {advice}") from None
+        advice_mismatch = "the file changed upstream or the download is corrupt: retry, or check the expected checksum"
+        check_sha256(destination.name, digest.hexdigest(), sha256, advice_mismatch)
+        os.replace(temporary, destination)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    write_sha256(destination, digest.hexdigest())
+    return digest.hexdigest()
+
+
+def check_sha256(name: str, digest: str, expected: str | None, advice: str) -> None:
+    """Raise a one-line :class:`MiroInputError` naming ``name`` when ``expected`` is given and ``digest`` differs."""
+    if expected is not None and digest.lower() != expected.strip().lower():
+        raise MiroInputError(f"{name}: checksum mismatch (sha256 {digest[:12]}…, expected {expected.strip()[:12]}…); {advice}")
+
+
+def write_sha256(path: str | Path, digest: str) -> Path:
+    """Write ``<path>.sha256`` holding ``<digest>  <name>`` (``sha256sum`` format)."""
+    path = Path(path)
+    sidecar = path.with_name(path.name + ".sha256")
+    temporary = sidecar.with_name(f".{sidecar.name}.part")
+    temporary.write_text(f"{digest}  {path.name}\n")
+    temporary.replace(sidecar)
+    return sidecar
+
+
+def read_sha256(sidecar: str | Path) -> str:
+    """The hex digest recorded in a ``sha256sum``-format file (its first word)."""
+    sidecar = Path(sidecar)
+    try:
+        words = sidecar.read_text().split()
+    except OSError as error:
+        raise MiroInputError(f"{sidecar}: cannot read the recorded checksum ({error.strerror}); download the file again") from None
+    if not words or len(words[0]) != 64:
+        raise MiroInputError(f"{sidecar}: no SHA-256 digest in it; delete it and the file it belongs to, and download again")
+    return words[0]

@@ -517,3 +517,289 @@ def save_figure(fig: Figure, path_png, path_svg=None, *, dpi: int = 300) -> list
             fig.savefig(path, format=fmt, dpi=dpi, facecolor="white")
             written.append(path)
     return written
+
+
+def _zoom_centre(npcs: pd.DataFrame, half: float) -> np.ndarray:
+    """Centroid of the NPC whose square of half-side ``half`` (nm) holds the most NPCs (then the most corners)."""
+    from scipy.spatial import cKDTree
+
+    centres = npcs[["x", "y"]].to_numpy(float)
+    neighbours = np.array([len(hits) for hits in cKDTree(centres).query_ball_point(centres, half, p=np.inf)])
+    best = np.lexsort((-npcs["n_corners"].to_numpy(), -neighbours))[0]
+    return centres[best]
+
+
+def figure5(
+    xy,
+    npc_labels,
+    corner_labels,
+    npcs: pd.DataFrame,
+    corners: pd.DataFrame,
+    exponential=None,
+    efficiency=None,
+    *,
+    zoom_nm: float = 800.0,
+    title: str | None = None,
+) -> Figure:
+    """Figure 5c–f: multiscale clustering of nuclear pore complexes (NPCs).
+
+    Panels: (c) the field, localizations coloured by NPC (grey: in no NPC),
+    with the zoomed region boxed; (d) the zoom, coloured by corner (grey
+    crosses: in no corner), each NPC marked with its number of corners;
+    (e) localizations per NPC; (f) localizations per corner of the NPCs with
+    the exponential fit; and the number of corners per NPC with the fitted
+    binomial of the effective labelling efficiency.
+
+    Parameters
+    ----------
+    xy : array-like of shape (n, 2)
+        Localizations (nm).
+    npc_labels, corner_labels : array-like of int, shape (n,)
+        NPC and corner label of every localization, 0 = not clustered.
+    npcs, corners : DataFrame
+        :func:`miro.npc.npc_table` and :func:`miro.npc.corner_table` of the labels.
+    exponential : miro.npc.ExponentialFit, optional
+        Fit of localizations per corner, drawn over panel (f).
+    efficiency : miro.npc.LabellingEfficiencyFit, optional
+        ELE fit, drawn over the corners-per-NPC histogram.
+    zoom_nm : float, default 800
+        Side (nm) of the square of panel (d), centred where it holds the most NPCs.
+    title : str, optional
+    """
+    xy = _check_xy(xy)
+    npc_labels, corner_labels = np.asarray(npc_labels), np.asarray(corner_labels)
+    for name, values in (("npc_labels", npc_labels), ("corner_labels", corner_labels)):
+        if values.shape != (len(xy),):
+            raise MiroInputError(f"{name}: expected {len(xy)} labels (one per localization), got shape {values.shape}")
+    if not (np.isfinite(zoom_nm) and zoom_nm > 0):
+        raise MiroInputError(f"zoom_nm: must be a positive length in nm (e.g. 800), got {zoom_nm!r}")
+    in_npc = corners.loc[corners["npc"] > 0, "n_localizations"].to_numpy()
+    with mpl.rc_context(PAPER_RC):
+        fig = Figure(figsize=(7.2, 5.4), layout="constrained")
+        grid = fig.add_gridspec(2, 3, height_ratios=[1.3, 1.0])
+        field, zoom = fig.add_subplot(grid[0, :2]), fig.add_subplot(grid[0, 2])
+        per_npc, per_corner, n_corners = (fig.add_subplot(grid[1, i]) for i in range(3))
+
+        half = zoom_nm / 2
+        centre = _zoom_centre(npcs, half) if len(npcs) else xy.mean(axis=0) if len(xy) else np.zeros(2)
+        plot_fov_panels([field], xy, {"c": npc_labels}, {"c": "NPCs (rings)"}, marker_size=0.8)
+        field.add_patch(mpl.patches.Rectangle(centre - half, zoom_nm, zoom_nm, fill=False, ec="k", lw=0.6))
+
+        shown = np.all(np.abs(xy - centre) <= half, axis=1)
+        part, labels = xy[shown], corner_labels[shown]
+        free = labels == 0
+        zoom.scatter(*part[free].T, s=4, marker="x", c=NOISE_COLOR, lw=0.4, rasterized=True)
+        zoom.scatter(*part[~free].T, s=5, c=cluster_colors(labels)[~free], lw=0, rasterized=True)
+        for row in npcs[(np.abs(npcs[["x", "y"]].to_numpy() - centre) <= half).all(axis=1)].itertuples():
+            zoom.text(row.x, row.y, str(row.n_corners), ha="center", va="center", fontsize=6, fontweight="bold")
+        zoom.set(xlim=(centre[0] - half, centre[0] + half), ylim=(centre[1] - half, centre[1] + half), xticks=[], yticks=[])
+        zoom.set_aspect("equal")
+        zoom.set_title("corners (number per NPC)")
+        length = _nice_length(zoom_nm)
+        zoom.add_artist(AnchoredSizeBar(zoom.transData, length, _length_label(length), "lower right", pad=0.25,
+                                        borderpad=0.3, sep=2, frameon=False, size_vertical=0))
+
+        per_npc.hist(npcs["n_localizations"], bins=30, color=METHOD_PALETTE[1], alpha=0.8)
+        per_npc.set(xlabel="localizations per NPC", ylabel="NPCs")
+
+        if in_npc.size:
+            edges = np.arange(in_npc.min(), in_npc.max() + 2) if in_npc.max() - in_npc.min() < 60 else np.histogram_bin_edges(in_npc, 40)
+            per_corner.hist(in_npc, bins=edges, color=METHOD_PALETTE[1], alpha=0.8)
+            if exponential is not None:
+                k = np.arange(max(int(edges[0]), exponential.lower), int(np.ceil(edges[-1])))
+                width = np.diff(edges).mean()
+                per_corner.plot(k + 0.5, exponential.n * exponential.pmf(k) * width, color="#2ca02c",
+                                label=f"exponential, mean {exponential.mean:.2f}")
+                per_corner.legend(frameon=False)
+        per_corner.set(xlabel="localizations per corner", ylabel="corners")
+
+        hist = np.bincount(npcs["n_corners"].to_numpy(dtype=np.int64), minlength=9)
+        n_corners.bar(np.arange(hist.size), hist, color=METHOD_PALETTE[1], alpha=0.8)
+        if efficiency is not None:
+            k = np.arange(efficiency.k_min, efficiency.n_corners + 1)
+            n_corners.plot(k, efficiency.n * efficiency.pmf(k), "o-", ms=3, color="#2ca02c",
+                           label=f"ELE {100 * efficiency.p:.0f} %")
+            n_corners.legend(frameon=False, loc="upper left")
+        n_corners.set(xlabel="corners per NPC", ylabel="NPCs", xticks=np.arange(hist.size))
+        for ax in (per_npc, per_corner, n_corners):
+            sns.despine(ax=ax)
+        if title:
+            fig.suptitle(title)
+    return fig
+
+
+__all__ += ["figure5"]
+
+
+#: Colours of Fig. 4b–e, as in the paper: MIRO + DBSCAN orange, DBSCAN green.
+FIGURE4_PALETTE: tuple[str, ...] = ("#f28e2b", "#3a9e4f")
+
+
+def _add_scale_bar(ax, span_nm: float) -> None:
+    length = _nice_length(span_nm)
+    bar = AnchoredSizeBar(
+        ax.transData, length, _length_label(length), "lower right",
+        pad=0.2, borderpad=0.2, sep=1.5, frameon=True, size_vertical=0,
+        fontproperties={"size": mpl.rcParams["xtick.labelsize"] - 1},
+    )
+    bar.patch.set(facecolor="white", alpha=0.8, edgecolor="none")
+    ax.add_artist(bar)
+
+
+def _histogram_edges(values: np.ndarray, bins: int, whole_numbers: bool) -> np.ndarray:
+    """Edges of equal bins from 0 past ``values.max()``, ``bins`` of them up to the 99th percentile."""
+    if values.size == 0:
+        return np.linspace(0.0, 1.0, bins + 1)
+    width = max(float(np.percentile(values, 99)), 1e-9) / bins
+    if whole_numbers:
+        width = max(1, math.ceil(width))
+        return np.arange(0.5, values.max() + width + 0.5, width)
+    return np.arange(0.0, values.max() + width, width)
+
+
+def _plain_map(ax) -> None:
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.5)
+        spine.set_color("0.6")
+
+
+def figure4b_e(
+    clusters: pd.DataFrame,
+    xy,
+    labels_by_method: Mapping[str, np.ndarray],
+    regions: pd.DataFrame,
+    *,
+    methods: Sequence[str] = ("MIRO+DBSCAN", "DBSCAN"),
+    example_name: str | None = None,
+    title: str | None = None,
+    bins: int = 40,
+) -> Figure:
+    """Figure 4b–e: nanoclusters of one FOV with zoomed regions, and histograms of their statistics.
+
+    (b) The example FOV clustered by the first method (clustered
+    localizations opaque and coloured by cluster, non-clustered ones grey and
+    semi-transparent) with numbered squares at ``regions``, and each region
+    zoomed in, first method left, second right. (c–e) Histograms over all
+    FOVs of cluster radius, localizations per cluster (logarithmic y-scale in
+    the inset) and nearest-neighbour distance between cluster centres, one
+    colour per method (:data:`FIGURE4_PALETTE`, MIRO orange and DBSCAN green
+    as in the paper).
+
+    Parameters
+    ----------
+    clusters : DataFrame
+        Rows of :func:`miro.nanoclusters.cluster_statistics` of every FOV,
+        with a ``method`` column (values of ``methods``).
+    xy : array-like of shape (n, 2)
+        Localizations of the example FOV (nm).
+    labels_by_method : mapping of str to array of shape (n,)
+        Labels of the example FOV for each of ``methods``, 0 = not clustered.
+    regions : DataFrame
+        Zoom windows, columns ``x_min``, ``x_max``, ``y_min``, ``y_max`` (nm),
+        e.g. from :func:`miro.nanoclusters.example_regions`; may be empty.
+    methods : sequence of str, default ("MIRO+DBSCAN", "DBSCAN")
+        Methods to show, in legend order; the first colours the overview.
+    example_name : str, optional
+        Name of the example FOV (e.g. its file), in the overview's title.
+    title : str, optional
+        Figure title.
+    bins : int, default 40
+        Bins up to the 99th percentile of both methods' values; bins of the
+        same width continue to the largest value, so long tails stay visible
+        (localization counts: whole-number widths; the main panel of (d)
+        stops at the 99th percentile and its log-scale inset shows all).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The overview first, then two axes per region, then the three
+        histograms (the inset belongs to the second).
+
+    Raises
+    ------
+    MiroInputError
+        Missing columns or methods, or labels of the wrong length.
+    """
+    xy = _check_xy(xy)
+    missing = [c for c in ("method", "n_localizations", "radius_nm", "nn_distance_nm") if c not in clusters.columns]
+    missing += [c for c in ("x_min", "x_max", "y_min", "y_max") if c not in regions.columns]
+    if missing:
+        raise MiroInputError(f"figure4b_e: missing column(s) {', '.join(missing)} in clusters / regions")
+    for method in methods:
+        if method not in labels_by_method:
+            raise MiroInputError(f"labels_by_method: no labels for method {method!r}; give one array per method of {list(methods)}")
+        if np.shape(labels_by_method[method]) != (len(xy),):
+            raise MiroInputError(f"labels_by_method[{method!r}]: expected {len(xy)} labels (one per localization), got shape {np.shape(labels_by_method[method])}")
+    colours = dict(zip(methods, FIGURE4_PALETTE * len(methods)))
+    per_method = {m: clusters[clusters["method"] == m] for m in methods}
+    with mpl.rc_context(PAPER_RC):
+        fig = Figure(figsize=(7.0, 6.6), layout="constrained")
+        outer = fig.add_gridspec(2, 1, height_ratios=[1.45, 1.0])
+        top = outer[0].subgridspec(1, 2, width_ratios=[1.0, 0.72] if len(regions) else [1.0, 1e-6])
+        overview = fig.add_subplot(top[0])
+        labels = np.asarray(labels_by_method[methods[0]])
+        clustered = labels > 0
+        overview.scatter(*xy[~clustered].T, s=0.8, c=NOISE_COLOR, alpha=0.5, lw=0, rasterized=True)
+        overview.scatter(*xy[clustered].T, s=1.2, c=cluster_colors(labels)[clustered], lw=0, rasterized=True)
+        _plain_map(overview)
+        if len(xy):
+            _add_scale_bar(overview, float(np.ptp(xy[:, 0])))
+        overview.set_title(f"b   {example_name or 'example FOV'}, {methods[0]} (faded: not clustered)", loc="left")
+        if len(regions):
+            zoom = top[1].subgridspec(len(regions), 2)
+            for row, region in enumerate(regions.itertuples(index=False), start=1):
+                width, height = region.x_max - region.x_min, region.y_max - region.y_min
+                overview.add_patch(mpl.patches.Rectangle((region.x_min, region.y_min), width, height, fill=False, lw=0.7, ec="0.1"))
+                overview.annotate(str(row), (region.x_max, region.y_max), xytext=(1, 1), textcoords="offset points",
+                                  fontsize=7, fontweight="bold")
+                inside = ((xy[:, 0] >= region.x_min) & (xy[:, 0] <= region.x_max)
+                          & (xy[:, 1] >= region.y_min) & (xy[:, 1] <= region.y_max))
+                for col, method in enumerate(methods[:2]):
+                    ax = fig.add_subplot(zoom[row - 1, col])
+                    ax.scatter(*xy[inside].T, s=3, c=cluster_colors(np.asarray(labels_by_method[method])[inside]), lw=0, rasterized=True)
+                    ax.set_xlim(region.x_min, region.x_max)
+                    ax.set_ylim(region.y_min, region.y_max)
+                    _plain_map(ax)
+                    _add_scale_bar(ax, width)
+                    if row == 1:
+                        ax.set_title(method, color=colours[method])
+                    if col == 0:
+                        ax.set_ylabel(str(row), rotation=0, fontweight="bold", labelpad=6, va="center")
+        bottom = outer[1].subgridspec(1, 3)
+        panels = (
+            ("radius_nm", "c   cluster radius", "radius of gyration (nm)"),
+            ("n_localizations", "d   localizations per cluster", "localizations per cluster"),
+            ("nn_distance_nm", "e   nearest-neighbour distance", "distance between cluster centres (nm)"),
+        )
+        for i, (column, panel_title, xlabel) in enumerate(panels):
+            ax = fig.add_subplot(bottom[0, i])
+            values = {m: per_method[m][column].dropna().to_numpy(dtype=float) for m in methods}
+            pooled = np.concatenate([v for v in values.values()] + [np.zeros(0)])
+            edges = _histogram_edges(pooled, bins, whole_numbers=column == "n_localizations")
+            targets = [ax]
+            if column == "n_localizations":
+                inset = ax.inset_axes([0.45, 0.42, 0.52, 0.52])
+                inset.set_yscale("log")
+                inset.tick_params(labelsize=5)
+                targets.append(inset)
+                if pooled.size:
+                    ax.set_xlim(0, max(float(np.percentile(pooled, 99)), edges[1]))
+            for method in methods:
+                for target in targets:
+                    target.hist(values[method], bins=edges, histtype="stepfilled", color=colours[method], alpha=0.3, lw=0)
+                    target.hist(values[method], bins=edges, histtype="step", color=colours[method], lw=0.9,
+                                label=f"{method} (n = {values[method].size})" if target is ax else None)
+            ax.set_title(panel_title, loc="left")
+            ax.set_xlabel(xlabel)
+            ax.set_ylabel("clusters")
+            if i == 0:
+                ax.legend(frameon=False, loc="upper right")
+        if title:
+            fig.suptitle(title, fontsize=9, fontweight="bold")
+    return fig
+
+
+__all__ += ["FIGURE4_PALETTE", "figure4b_e"]

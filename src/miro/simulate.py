@@ -1190,6 +1190,9 @@ SIMULATORS: dict[str, Callable[..., pd.DataFrame]] = {
 }
 """Simulator name (as written in a workflow config) → generator function."""
 
+MULTISCALE_SIMULATORS = frozenset({"rings_of_spots", "npc"})
+"""Simulators whose FOVs hold two nested scales: ``index`` (rings, NPCs) and ``sublabel`` (spots, corners)."""
+
 
 def simulate(name: str, seed: Seed, **params) -> pd.DataFrame:
     """Simulate one FOV with the generator registered under ``name`` in :data:`SIMULATORS`.
@@ -1260,3 +1263,31 @@ def write_fov(table: pd.DataFrame, path: str | Path) -> Path:
     table[columns].to_csv(temporary, index=False, quoting=csv.QUOTE_NONNUMERIC)
     temporary.replace(path)
     return path
+
+
+def small_scale(table: pd.DataFrame) -> pd.DataFrame:
+    """The FOV with its small-scale structures as the ground-truth clusters.
+
+    For a two-scale FOV (:data:`MULTISCALE_SIMULATORS`: spots of rings of
+    spots, corners of NPCs), ``index`` becomes the ``sublabel`` column (0 stays
+    not clustered) and ``sublabel`` is dropped, so every clustering metric
+    scores the small scale.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``x``, ``y`` (nm), ``index``, ``sublabel``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``x``, ``y``, ``index`` (and ``class`` when present).
+    """
+    if "sublabel" not in getattr(table, "columns", ()):
+        raise MiroInputError(
+            "the FOV has no sublabel column; small-scale ground truth comes from a two-scale simulator "
+            f"({', '.join(sorted(MULTISCALE_SIMULATORS))})"
+        )
+    out = table.drop(columns="sublabel")
+    out["index"] = table["sublabel"].to_numpy(dtype=np.int64)
+    return out

@@ -2,6 +2,7 @@
 # inputs and parameters. No rules here.
 import inspect
 import re
+import urllib.parse
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -9,7 +10,7 @@ from snakemake.utils import validate
 
 from miro.download import read_manifest
 from miro.io import fov_number
-from miro.simulate import SIMULATORS
+from miro.simulate import MULTISCALE_SIMULATORS, SIMULATORS
 
 
 # A scenario reads its FOVs from exactly one source; say so in plain words
@@ -33,6 +34,46 @@ config["figure4a"] = None if _figure4a_off else config.get("figure4a")
 REPO = Path(workflow.basedir)
 SCENARIOS = {scenario["id"]: scenario for scenario in config["scenarios"]}
 METHODS = config["methods"]
+
+
+def small_scale_scenario(scenario):
+    """The small-scale row of a multiscale scenario: the same FOVs, model and
+    training FOVs, with the sublabel as ground truth (data in resources/scales/),
+    MIRO read at step cutoff_step and its own DBSCAN parameters."""
+    sid, small = scenario["id"], scenario["small_scale"]
+    miro = scenario.get("miro", {})
+    if miro.get("variant") != "multiscale" or scenario.get("simulator") not in MULTISCALE_SIMULATORS:
+        raise ValueError(
+            f"config: scenario {sid}: small_scale needs miro.variant multiscale and a two-scale simulator "
+            f"({', '.join(sorted(MULTISCALE_SIMULATORS))})"
+        )
+    derived = {key: value for key, value in scenario.items() if key not in ("small_scale", "dbscan_selection", "id", "label")}
+    derived.update(
+        id=small.get("id", f"{sid}_small"),
+        label=small.get("label", f"{scenario.get('label', sid)} (small scale)"),
+        dbscan=small["dbscan"],
+        scale_of=sid,
+    )
+    if "dbscan_selection" in small:
+        derived["dbscan_selection"] = small["dbscan_selection"]
+    derived["miro"] = {key: value for key, value in miro.items() if key != "dbscan_selection"}
+    derived["miro"].update(small["miro"])
+    return derived
+
+
+# each small-scale row right after its scenario (Table 1 order)
+for _scenario in list(SCENARIOS.values()):
+    SCENARIOS[_scenario["id"]] = SCENARIOS.pop(_scenario["id"])
+    if "small_scale" in _scenario:
+        _small = small_scale_scenario(_scenario)
+        if _small["id"] in SCENARIOS or _small["id"] in {s["id"] for s in config["scenarios"]}:
+            raise ValueError(f"config: scenario {_scenario['id']}: small_scale id {_small['id']!r} is already a scenario id; give small_scale.id")
+        SCENARIOS[_small["id"]] = _small
+
+
+def model_scenario(sid):
+    """The scenario whose trained model a scenario uses: itself, or the multiscale scenario of a small-scale row."""
+    return SCENARIOS[sid].get("scale_of", sid)
 
 # Defaults of simulated scenarios: 50 test FOVs (1..50), then 3 training FOVs
 # (51..53), simulated separately and never evaluated.
@@ -129,7 +170,11 @@ for _scenario in SCENARIOS.values():
                 f"{config['released_weights_manifest']} for method MIRO_released"
             )
 
-SIMULATED = [sid for sid, scenario in SCENARIOS.items() if is_simulated(scenario)]
+SIMULATED = [sid for sid, scenario in SCENARIOS.items() if is_simulated(scenario) and "scale_of" not in scenario]
+# small-scale rows of multiscale scenarios: their FOVs are the scenario's, relabelled by sublabel
+SMALL_SCALE = [sid for sid, scenario in SCENARIOS.items() if "scale_of" in scenario]
+# scenarios that train a model of their own (a small-scale row uses its scenario's)
+TRAINED = [sid for sid in SCENARIOS if sid not in SMALL_SCALE]
 
 # Scenarios whose MIRO is the classification variant (cMIRO): trained on simulations
 # with a `class` column, they also get the Figure 3 outputs.
@@ -158,6 +203,8 @@ wildcard_constraints:
 def scenario_data_dir(wildcards):
     """Folder of a scenario's FOV files: downloaded benchmark folder or simulated FOVs."""
     scenario = SCENARIOS[wildcards.scenario]
+    if "scale_of" in scenario:
+        return f"resources/scales/{wildcards.scenario}"
     if is_simulated(scenario):
         return f"resources/simulated/{wildcards.scenario}"
     return f"resources/benchmark/{dataset_id(scenario['benchmark'])}"
@@ -207,11 +254,12 @@ TRAINING_KEYS = (
 
 
 def training_settings(wildcards):
-    """Training settings of a scenario: config `training`, its per-scenario overrides, then scenario defaults."""
-    scenario = SCENARIOS[wildcards.scenario]
+    """Training settings of a scenario's model: config `training`, its per-scenario overrides, then scenario defaults."""
+    sid = model_scenario(wildcards.scenario)
+    scenario = SCENARIOS[sid]
     settings = {key: config["training"][key] for key in TRAINING_KEYS}
-    overrides = config["training"]["overrides"].get(wildcards.scenario, {})
-    settings.update({key: value for key, value in overrides.items() if key not in ("training_set", "class_weight")})
+    overrides = config["training"]["overrides"].get(sid, {})
+    settings.update({key: value for key, value in overrides.items() if key not in ("training_set", "class_weight", "cutoff_step")})
     if settings["num_steps"] is None:
         settings["num_steps"] = scenario["miro"]["num_steps"]
     if settings["dataset_size"] is None:
@@ -220,10 +268,36 @@ def training_settings(wildcards):
 
 
 def model_variant(wildcards):
-    """MIRO variant of a scenario and its cross-entropy weight (training.overrides.<scenario>.class_weight wins)."""
+    """MIRO variant of a scenario, its cross-entropy weight (training.overrides.<scenario>.class_weight
+    wins) and its multiscale cutoff step."""
     miro = SCENARIOS[wildcards.scenario]["miro"]
     weight = config["training"]["overrides"].get(wildcards.scenario, {}).get("class_weight", miro["class_weight"])
-    return {"variant": miro["variant"], "class_weight": weight}
+    return {"variant": miro["variant"], "class_weight": weight, "cutoff_step": cutoff_step_of(wildcards.scenario)}
+
+
+def cutoff_step_of(sid):
+    """mMIRO cutoff step of a scenario's model: training.overrides.<scenario>.cutoff_step, else miro.cutoff_step."""
+    owner = model_scenario(sid)
+    return config["training"]["overrides"].get(owner, {}).get("cutoff_step", SCENARIOS[owner]["miro"]["cutoff_step"])
+
+
+# Multiscale scenarios (mMIRO): trained on simulations with a sublabel column; step
+# cutoff_step must leave at least one large-scale step.
+for _sid in TRAINED:
+    _miro = SCENARIOS[_sid].get("miro", {})
+    if _miro.get("variant") != "multiscale" or "MIRO" not in scenario_methods(_sid):
+        continue
+    if SCENARIOS[_sid].get("simulator") not in MULTISCALE_SIMULATORS or training_set_of(_sid).get("builder") != "simulated":
+        raise ValueError(
+            f"config: scenario {_sid}: miro.variant multiscale trains on two-scale simulations; use simulator "
+            f"{' or '.join(sorted(MULTISCALE_SIMULATORS))} with miro.training_set: {{builder: simulated, dataset_size: N}}"
+        )
+    _steps = training_settings(SimpleNamespace(scenario=_sid))["num_steps"]
+    if not 0 < cutoff_step_of(_sid) < _steps:
+        raise ValueError(
+            f"config: scenario {_sid}: the cutoff step (miro.cutoff_step or training.overrides.{_sid}.cutoff_step) "
+            f"must lie in 1..{_steps - 1} for K = {_steps} recurrent steps"
+        )
 
 
 def training_simulation(wildcards):
@@ -235,12 +309,15 @@ def training_simulation(wildcards):
 
 
 def miro_inference_settings(wildcards):
-    """R and K used to squeeze with a method's model (our MIRO may be trained with another K)."""
-    miro = SCENARIOS[wildcards.scenario].get("miro")
+    """R, K and the step (0-based; -1 = last) used to squeeze with a method's model (our MIRO
+    may be trained with another K; a small-scale row reads step cutoff_step of the multiscale model)."""
+    scenario = SCENARIOS[wildcards.scenario]
+    miro = scenario.get("miro")
     if miro is None:
         return {}
     steps = training_settings(wildcards)["num_steps"] if wildcards.method == "MIRO" else miro["num_steps"]
-    return {"connectivity_radius": miro["connectivity_radius"], "num_steps": steps}
+    step = cutoff_step_of(wildcards.scenario) - 1 if "scale_of" in scenario else -1
+    return {"connectivity_radius": miro["connectivity_radius"], "num_steps": steps, "step": step}
 
 
 def dbscan_selection(wildcards):
@@ -255,7 +332,7 @@ def dbscan_selection(wildcards):
 def method_weights(wildcards):
     """The model file of a MIRO-type method (none for DBSCAN)."""
     if wildcards.method == "MIRO":
-        return f"results/models/{wildcards.scenario}/model.pt"
+        return f"results/models/{model_scenario(wildcards.scenario)}/model.pt"
     if wildcards.method == "MIRO_released":
         return f"resources/weights/released/{SCENARIOS[wildcards.scenario]['miro']['released_weights']}"
     return []
@@ -342,6 +419,129 @@ def figure4a_miro_settings(wildcards):
     return miro_inference_settings(SimpleNamespace(scenario=FIGURE4A["scenario"], method="MIRO"))
 
 
+# Figures 4b-e: statistics of the nanoclusters of real or user data (benchmark
+# folders or files named in config), found by plain DBSCAN and MIRO + DBSCAN
+# with the trained model and chosen DBSCAN parameters of scenario
+# nanoclusters.model_scenario. Datasets are checked whenever the block is
+# given; the figures are made when MIRO and DBSCAN are methods and that
+# scenario is run.
+NANOCLUSTERS = config.get("nanoclusters")
+NANOCLUSTER_DATASETS = {}
+for _dataset in (NANOCLUSTERS or {}).get("datasets", []):
+    _where = f"config: nanoclusters.datasets: {_dataset['id']}"
+    if ("benchmark" in _dataset) == ("files" in _dataset):
+        raise ValueError(
+            f"{_where}: give exactly one of 'benchmark' (a folder of {config['benchmark_manifest']}) "
+            "or 'files' (a list of localization files)"
+        )
+    if _dataset["id"] in NANOCLUSTER_DATASETS:
+        raise ValueError(f"{_where}: the id is used twice; give each dataset its own id")
+    if "benchmark" in _dataset and _dataset["benchmark"] not in set(DATASETS.values()):
+        raise ValueError(f"{_where}: benchmark folder {_dataset['benchmark']!r} is not in {config['benchmark_manifest']}; use one of its folders")
+    _missing = [name for name in _dataset.get("files", []) if not Path(repo_path(name)).is_file()]
+    if _missing:
+        raise ValueError(f"{_where}: no such file(s): {', '.join(_missing)} (paths are absolute or relative to {REPO})")
+    NANOCLUSTER_DATASETS[_dataset["id"]] = _dataset
+MAKE_NANOCLUSTERS = bool(NANOCLUSTERS) and {"DBSCAN", "MIRO"} <= set(METHODS) and NANOCLUSTERS["model_scenario"] in SCENARIOS
+
+
+def simulator_fov_nm(scenario):
+    """FOV edge (nm) of a simulated scenario: its simulation `fov`, else its simulator's default; None if it has none."""
+    if not is_simulated(scenario):
+        return None
+    default = inspect.signature(SIMULATORS[scenario["simulator"]]).parameters.get("fov")
+    if "fov" in scenario["simulation"]:
+        return float(scenario["simulation"]["fov"])
+    return None if default is None else float(default.default)
+
+
+def nanoclusters_length_nm():
+    """nm per normalised unit for the nanocluster fields: nanoclusters.length_nm, else the FOV
+    edge of the model scenario's simulator, so clusters keep the size the model was trained on."""
+    if NANOCLUSTERS.get("length_nm") is not None:
+        return float(NANOCLUSTERS["length_nm"])
+    length = simulator_fov_nm(SCENARIOS[NANOCLUSTERS["model_scenario"]])
+    if length is None:
+        raise ValueError(
+            f"config: nanoclusters: cannot tell the FOV size of scenario {NANOCLUSTERS['model_scenario']}; "
+            "set nanoclusters.length_nm (nm per normalised unit of its FOVs, e.g. 2000 for the benchmark)"
+        )
+    return length
+
+
+def nanoclusters_miro_settings():
+    """R, K and step of our MIRO model of the nanoclusters model scenario."""
+    return miro_inference_settings(SimpleNamespace(scenario=NANOCLUSTERS["model_scenario"], method="MIRO"))
+
+
+def nanoclusters_data(wildcards):
+    """Input of a nanoclusters dataset: its downloaded benchmark folder, or its files."""
+    dataset = NANOCLUSTER_DATASETS[wildcards.nanoclusters_dataset]
+    if "benchmark" in dataset:
+        return f"resources/benchmark/{dataset_id(dataset['benchmark'])}"
+    return [repo_path(name) for name in dataset["files"]]
+
+
+def nanoclusters_files(wildcards):
+    """Name -> path of every field of a nanoclusters dataset: the CSV files of its benchmark
+    folder by FOV number (named by file name), or its files (named as in the config)."""
+    dataset = NANOCLUSTER_DATASETS[wildcards.nanoclusters_dataset]
+    if "files" in dataset:
+        return {name: repo_path(name) for name in dataset["files"]}
+    folder = nanoclusters_data(wildcards)
+    names = BENCHMARK_MANIFEST.loc[BENCHMARK_MANIFEST["folder"] == dataset["benchmark"], "file"]
+    return {name: f"{folder}/{name}" for name in sorted((n for n in names if n.endswith(".csv")), key=fov_number)}
+
+
+def nanoclusters_title(wildcards):
+    dataset = NANOCLUSTER_DATASETS[wildcards.nanoclusters_dataset]
+    return dataset.get("label", dataset.get("benchmark", wildcards.nanoclusters_dataset))
+
+
+# Figure 5c-f: NPC rings and corners in the Nup96 data of Thevathasan et al.
+# (2019), from nup96.file or downloaded from nup96.url, segmented by the
+# multiscale model of scenario nup96.model_scenario: NPCs with its MIRO DBSCAN
+# parameters on the last step, corners with those of its small_scale row on
+# step cutoff_step. Made when MIRO is a method and that scenario is run.
+NUP96 = config.get("nup96")
+MAKE_NUP96 = bool(NUP96) and "MIRO" in METHODS and NUP96["model_scenario"] in SCENARIOS
+if MAKE_NUP96:
+    _model = SCENARIOS[NUP96["model_scenario"]]
+    if _model["miro"].get("variant") != "multiscale" or "small_scale" not in _model:
+        raise ValueError(
+            f"config: nup96.model_scenario {NUP96['model_scenario']!r} must be a multiscale scenario "
+            "(miro.variant: multiscale) with a small_scale row, whose DBSCAN parameters find the corners"
+        )
+    NUP96_CORNERS = next(sid for sid, scenario in SCENARIOS.items() if scenario.get("scale_of") == NUP96["model_scenario"])
+    if NUP96.get("file") and not Path(repo_path(NUP96["file"])).is_file():
+        raise ValueError(f"config: nup96.file: no such file {repo_path(NUP96['file'])} (paths are absolute or relative to {REPO})")
+
+
+def nup96_download():
+    """Where the download of nup96.url goes: resources/nup96/<its file name>."""
+    name = Path(urllib.parse.unquote(urllib.parse.urlparse(NUP96["url"]).path)).name
+    if not name:
+        raise ValueError(f"config: nup96.url {NUP96['url']!r} names no file; give the URL of the _sml.csv file")
+    return f"resources/nup96/{name}"
+
+
+def nup96_input(wildcards):
+    """The Nup96 localizations (nup96.file, else the download) and, for a download, its recorded checksum."""
+    if NUP96.get("file"):
+        return {"data": repo_path(NUP96["file"])}
+    return {"data": nup96_download(), "checksum": nup96_download() + ".sha256"}
+
+
+def nup96_length_nm():
+    """nm per normalised unit and tile side: nup96.length_nm, else the FOV edge of the model scenario's simulator."""
+    if NUP96.get("length_nm") is not None:
+        return float(NUP96["length_nm"])
+    length = simulator_fov_nm(SCENARIOS[NUP96["model_scenario"]])
+    if length is None:
+        raise ValueError(f"config: nup96: cannot tell the FOV size of scenario {NUP96['model_scenario']}; set nup96.length_nm")
+    return length
+
+
 def final_outputs():
     return [
         "results/tables/table1.csv",
@@ -350,7 +550,10 @@ def final_outputs():
         "results/tables/paper_comparison.md",
         "results/tables/stats.csv",
         *expand("results/figures/figure2/{scenario}.png", scenario=SCENARIOS),
-        *(expand("results/models/{scenario}/loss.png", scenario=SCENARIOS) if "MIRO" in METHODS else []),
+        *(expand("results/models/{scenario}/loss.png", scenario=TRAINED) if "MIRO" in METHODS else []),
         *(["results/figures/figure4a.png", "results/tables/figure4a.csv"] if MAKE_FIGURE4A else []),
         *(expand("results/figures/figure3/{scenario}.png", scenario=CLASSIFICATION) if "MIRO" in METHODS else []),
+        *(expand("results/figures/nanoclusters/{dataset}.png", dataset=NANOCLUSTER_DATASETS) if MAKE_NANOCLUSTERS else []),
+        *(expand("results/tables/nanoclusters/{dataset}_summary.csv", dataset=NANOCLUSTER_DATASETS) if MAKE_NANOCLUSTERS else []),
+        *(["results/figures/nup96/figure5.png", "results/tables/nup96/summary.csv"] if MAKE_NUP96 else []),
     ]

@@ -55,3 +55,22 @@ rule simulate_dataset:
         "../envs/miro.yaml"
     script:
         "../scripts/simulate_dataset.py"
+
+
+# The small-scale row of a multiscale scenario (small_scale:) reads the same FOVs
+# with the small structures (sublabel: spots, corners) as ground-truth clusters.
+
+
+rule small_scale_dataset:
+    input:
+        data=lambda wildcards: f"resources/simulated/{SCENARIOS[wildcards.scenario]['scale_of']}",
+    output:
+        directory("resources/scales/{scenario}"),
+    wildcard_constraints:
+        scenario="|".join(SMALL_SCALE) or "(?!)",
+    log:
+        "logs/small_scale_dataset/{scenario}.log",
+    conda:
+        "../envs/miro.yaml"
+    script:
+        "../scripts/small_scale_dataset.py"

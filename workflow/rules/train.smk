@@ -6,6 +6,8 @@ rule training_set:
         data=scenario_data_dir,
     output:
         graphs="results/training_sets/{scenario}.pt",
+    wildcard_constraints:
+        scenario="|".join(TRAINED),
     params:
         training_fovs=lambda wildcards: SCENARIOS[wildcards.scenario]["training_fovs"],
         training_set=lambda wildcards: training_set_of(wildcards.scenario),
@@ -34,6 +36,8 @@ rule train:
             category="Training",
             labels={"scenario": "{scenario}"},
         ),
+    wildcard_constraints:
+        scenario="|".join(TRAINED),
     params:
         settings=training_settings,
         connectivity_radius=lambda wildcards: SCENARIOS[wildcards.scenario]["miro"]["connectivity_radius"],

@@ -23,7 +23,7 @@ def main(smk):
     if smk.input.weights:
         miro = smk.params.miro
         model, _ = load_checkpoint(smk.input.weights, num_steps=miro["num_steps"])
-        squeezed = [squeeze_fov(model, points, miro["connectivity_radius"], miro["num_steps"]) for points in xy]
+        squeezed = [squeeze_fov(model, points, miro["connectivity_radius"], miro["num_steps"], step=miro["step"]) for points in xy]
         tuned = tune_miro_dbscan(xy, squeezed, truth, **grid).best
     else:
         tuned = tune_dbscan(xy, truth, **grid).best
@@ -31,6 +31,8 @@ def main(smk):
     fixed = dict(smk.params.fixed)
     chosen = fixed if selection["mode"] == "fixed" else {"eps": tuned["eps"], "min_samples": tuned["min_samples"]}
     result = {"mode": selection["mode"], "chosen": chosen, "fixed": fixed, "tuned": tuned, "tuned_on_fovs": list(smk.params.training_fovs)}
+    if smk.input.weights:
+        result["squeezed"] = dict(smk.params.miro)  # R, K and the step (0-based, -1 = last) DBSCAN ran on
     with open(smk.output.params, "w") as handle:
         json.dump(result, handle, indent=2)
     logging.info("%s", result)

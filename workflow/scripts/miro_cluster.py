@@ -24,7 +24,7 @@ def main(smk):
         xy = read_localizations(files[fov])[["x", "y"]].to_numpy()
         labels[fov] = miro_dbscan(
             model, xy, miro["connectivity_radius"], dbscan["eps"], dbscan["min_samples"],
-            num_steps=miro["num_steps"], device=device,
+            num_steps=miro["num_steps"], step=miro["step"], device=device,
         )
         logging.info("FOV %d: %d localizations, %d clusters (%s)", fov, len(xy), labels[fov].max(), device)
     write_labels(smk.output.labels, labels)

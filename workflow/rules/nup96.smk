@@ -1,0 +1,72 @@
+# Figure 5c-f of the paper: multiscale clustering of nuclear pore complexes in
+# the Nup96 SMLM data of Thevathasan et al. (2019, BioImage Archive S-BIAD8).
+# The localization file is nup96.file, or downloaded from nup96.url with its
+# SHA-256 recorded (or checked against nup96.sha256). The multiscale model of
+# scenario nup96.model_scenario squeezes it tile by tile; DBSCAN on the last
+# step finds the NPCs, DBSCAN on step cutoff_step their corners (miro.npc).
+# Defined only when the figure is made (see common.smk).
+
+if MAKE_NUP96:
+
+    rule download_nup96:
+        output:
+            data=nup96_download(),
+            checksum=nup96_download() + ".sha256",
+        params:
+            url=NUP96["url"],
+            sha256=NUP96.get("sha256"),
+        localrule: True
+        log:
+            "logs/download_nup96.log",
+        conda:
+            "../envs/miro.yaml"
+        script:
+            "../scripts/download_nup96.py"
+
+    rule nup96:
+        input:
+            unpack(nup96_input),
+            model=f"results/models/{NUP96['model_scenario']}/model.pt",
+            npc_params=f"results/dbscan_params/{NUP96['model_scenario']}/MIRO.json",
+            corner_params=f"results/dbscan_params/{NUP96_CORNERS}/MIRO.json",
+        output:
+            localizations="results/nup96/localizations.csv",
+            npcs=report(
+                "results/tables/nup96/npcs.csv",
+                caption="../report/nup96.rst",
+                category="Figure 5c-f",
+                labels={"table": "NPCs"},
+            ),
+            corners="results/tables/nup96/corners.csv",
+            summary=report(
+                "results/tables/nup96/summary.csv",
+                caption="../report/nup96.rst",
+                category="Figure 5c-f",
+                labels={"table": "summary"},
+            ),
+            png=report(
+                "results/figures/nup96/figure5.png",
+                caption="../report/nup96.rst",
+                category="Figure 5c-f",
+                labels={"table": "figure"},
+            ),
+            svg="results/figures/nup96/figure5.svg",
+        params:
+            sha256=NUP96.get("sha256"),
+            model_scenario=NUP96["model_scenario"],
+            npc=miro_inference_settings(SimpleNamespace(scenario=NUP96["model_scenario"], method="MIRO")),
+            corner=miro_inference_settings(SimpleNamespace(scenario=NUP96_CORNERS, method="MIRO")),
+            length_nm=nup96_length_nm(),
+            overlap_nm=NUP96["overlap_nm"],
+            zoom_nm=NUP96["zoom_nm"],
+        threads: 2
+        resources:
+            gpu=1,
+        log:
+            "logs/nup96.log",
+        benchmark:
+            "results/benchmarks/nup96.tsv"
+        conda:
+            "../envs/miro.yaml"
+        script:
+            "../scripts/nup96.py"
