@@ -12,7 +12,7 @@ from torch_geometric.data import Batch, Data
 from miro import training_sets as ts
 from miro.errors import MiroInputError
 from miro.model import MIRO
-from miro.train import miro_loss, nd_loss, read_loss_log, train
+from miro.train import balanced_class_weights, miro_loss, nd_loss, read_loss_log, train
 
 
 R = 0.2
@@ -191,3 +191,29 @@ def test_node_features_of_dataset_and_model_must_agree():
     model = MIRO(hidden_channels=16, num_steps=3, node_features="laplacian+meanshift")
     _, history = train(model, rich, epochs=1, connectivity_radius=R, seed=0, progress=False)
     assert math.isfinite(history[0]["loss"])
+
+
+
+def test_balanced_class_weights_equalise_the_classes():
+    graphs = [Data(y_class=torch.tensor([0, 1, 1, 1])), Data(y_class=torch.tensor([1, 1, 0, 1]))]
+    weights = balanced_class_weights(graphs, 3)
+    # 2 nodes of class 0, 6 of class 1, none of class 2: w_c = 8 / (2 n_c)
+    assert weights.tolist() == pytest.approx([2.0, 8 / 12, 0.0])
+    assert float(weights[0] * 2 + weights[1] * 6) == pytest.approx(8.0)  # each present class weighs N / C
+    with pytest.raises(MiroInputError, match="2 classes"):
+        balanced_class_weights([Data(y_class=torch.tensor([2]))], 2)
+
+
+def test_class_weights_scale_each_class_in_the_cross_entropy(graphs):
+    g = _three_nodes()
+    g.y_class = torch.tensor([1, 1, 0])
+    logits = torch.zeros(1, 3, 2)
+    logits[0, :, 1] = 1.0  # every node says class 1
+    outputs = torch.cat([g.y.unsqueeze(0), logits], dim=-1)
+    wrong, right = math.log(1 + math.e), math.log(1 + math.exp(-1))  # CE of a class-0 and a class-1 node
+    expected = 0.1 * (3.0 * wrong + 2 * right) / (3.0 + 2)  # weighted mean over nodes
+    got = miro_loss(outputs, g, R, variant="classification", class_weights=torch.tensor([3.0, 1.0]))
+    assert float(got) == pytest.approx(expected, rel=1e-6)
+    _, hist = train(_model(out_channels=4), graphs, epochs=1, connectivity_radius=R, seed=0, progress=False,
+                    variant="classification", class_balance=True)
+    assert np.isfinite(hist[0]["loss"])

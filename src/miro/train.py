@@ -28,6 +28,10 @@ in *position* units (normalised, not divided by :math:`R`), and
 * ``"classification"`` (cMIRO): the head has :math:`2 + C` outputs; each step
   adds :math:`\lambda_{CE}\,\mathrm{CE}(\text{logits}^k, y_{class})` over
   all nodes (background class 0 included), :math:`\lambda_{CE} = 0.1`.
+  Optionally (``class_balance=True``, ours; off by default) each class's
+  term is weighted by :math:`w_c = N / (C\,n_c)`, with :math:`n_c` the
+  training nodes of class :math:`c` (:func:`balanced_class_weights`), so a
+  rarer shape is not out-voted by a frequent one.
 
 Training is Adam (lr 1e-4, PyTorch defaults otherwise), batch size 4,
 shuffled with a seeded generator, no scheduler, no clipping, over a static
@@ -56,6 +60,7 @@ __all__ = [
     "VARIANTS",
     "nd_loss",
     "miro_loss",
+    "balanced_class_weights",
     "train",
     "resolve_device",
     "write_loss_log",
@@ -134,6 +139,7 @@ def miro_loss(
     variant: str = "standard",
     cutoff_step: int | None = None,
     class_weight: float = 0.1,
+    class_weights: Tensor | None = None,
     return_parts: bool = False,
 ):
     r"""The authors' training loss for one batch (module notes).
@@ -153,6 +159,9 @@ def miro_loss(
         :math:`c` for ``"multiscale"``, in ``1..K-1``: steps ``1..c`` train on ``y_sub``.
     class_weight : float, default 0.1
         :math:`\lambda_{CE}` for ``"classification"``.
+    class_weights : Tensor of shape (C,), optional
+        Per-class weights of the cross-entropy (:func:`balanced_class_weights`);
+        default all 1 (the authors').
     return_parts : bool, default False
         Also return a dict of the averaged terms (``l1``, ``nd``, ``ce``).
 
@@ -191,7 +200,8 @@ def miro_loss(
         logits = outputs[..., 2:]
         if logits.size(-1) == 0:
             raise MiroInputError("variant='classification' needs a model with out_channels = 2 + number of classes")
-        ce = F.cross_entropy(logits.reshape(-1, logits.size(-1)), batch.y_class.repeat(k_steps))
+        weight = None if class_weights is None else class_weights.to(logits.device, logits.dtype)
+        ce = F.cross_entropy(logits.reshape(-1, logits.size(-1)), batch.y_class.repeat(k_steps), weight=weight)
         total = total + class_weight * ce
         parts["ce"] = ce.detach()
     if return_parts:
@@ -202,6 +212,32 @@ def miro_loss(
 # --------------------------------------------------------------------------
 # Helpers: device, determinism, RNG state, logs
 # --------------------------------------------------------------------------
+
+
+def balanced_class_weights(graphs, num_classes: int) -> Tensor:
+    r"""Cross-entropy weights that balance the classes of a training set.
+
+    .. math:: w_c = \frac{N}{C\,n_c}
+
+    with :math:`N` the nodes of all ``graphs``, :math:`n_c` the nodes of class
+    :math:`c` (``y_class``) and :math:`C` the number of classes present; a
+    class absent from the graphs gets weight 0. Every node then contributes as if the
+    classes were equally frequent (scikit-learn's ``class_weight="balanced"``).
+
+    Returns
+    -------
+    Tensor of shape (num_classes,), float32
+    """
+    counts = torch.zeros(num_classes, dtype=torch.float64)
+    for graph in graphs:
+        y = graph.y_class.long()
+        if y.numel() and int(y.max()) >= num_classes:
+            raise MiroInputError(f"dataset: class {int(y.max())} found, but the model has {num_classes} classes")
+        counts += torch.bincount(y, minlength=num_classes).double()
+    present = counts > 0
+    weights = torch.zeros(num_classes, dtype=torch.float64)
+    weights[present] = counts.sum() / (int(present.sum()) * counts[present])
+    return weights.float()
 
 
 def resolve_device(device) -> torch.device:
@@ -356,6 +392,7 @@ def train(
     variant: str = "standard",
     cutoff_step: int | None = None,
     class_weight: float = 0.1,
+    class_balance: bool = False,
     num_steps: int | None = None,
     deterministic: bool = True,
 ):
@@ -406,6 +443,10 @@ def train(
         mMIRO cutoff :math:`c` (authors' default 10).
     class_weight : float, default 0.1
         cMIRO cross-entropy weight.
+    class_balance : bool, default False
+        cMIRO: weight each class's cross-entropy by
+        :func:`balanced_class_weights` of the training graphs (ours; the
+        authors' loss weights every node alike).
     num_steps : int, optional
         :math:`K` for training; default ``model.num_steps``.
     deterministic : bool, default True
@@ -454,10 +495,14 @@ def train(
     fingerprint = _fingerprint(
         seed=seed, lr=float(lr), batch_size=batch_size, num_graphs=len(graphs), variant=variant,
         nd_weight=float(nd_weight), connectivity_radius=r, cutoff_step=cutoff_step,
-        class_weight=float(class_weight), num_steps=k_steps,
+        class_weight=float(class_weight), class_balance=bool(class_balance), num_steps=k_steps,
         hidden_channels=int(getattr(model, "hidden_channels", 0)), out_channels=int(getattr(model, "out_channels", 2)),
     )
     ckpt_path = Path(checkpoint_dir) / CHECKPOINT_NAME if checkpoint_dir is not None else None
+    class_weights = None
+    if variant == "classification" and class_balance:
+        class_weights = balanced_class_weights(graphs, int(model.out_channels) - 2)
+        logger.info("class-balanced cross-entropy, weights %s", [round(float(w), 3) for w in class_weights])
 
     model.to(dev)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
@@ -507,7 +552,7 @@ def train(
                     outputs = model(batch.x, batch.edge_index, batch.edge_attr, num_steps=k_steps)
                     loss = miro_loss(
                         outputs, batch, r, nd_weight=nd_weight, variant=variant,
-                        cutoff_step=cutoff_step, class_weight=class_weight,
+                        cutoff_step=cutoff_step, class_weight=class_weight, class_weights=class_weights,
                     )
                     loss.backward()
                     optimizer.step()

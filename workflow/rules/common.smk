@@ -253,13 +253,17 @@ TRAINING_KEYS = (
 )
 
 
+# per-scenario overrides that are not TRAINING_KEYS: the training set and the variant's settings
+VARIANT_KEYS = ("training_set", "class_weight", "class_balance", "cutoff_step")
+
+
 def training_settings(wildcards):
     """Training settings of a scenario's model: config `training`, its per-scenario overrides, then scenario defaults."""
     sid = model_scenario(wildcards.scenario)
     scenario = SCENARIOS[sid]
     settings = {key: config["training"][key] for key in TRAINING_KEYS}
     overrides = config["training"]["overrides"].get(sid, {})
-    settings.update({key: value for key, value in overrides.items() if key not in ("training_set", "class_weight", "cutoff_step")})
+    settings.update({key: value for key, value in overrides.items() if key not in VARIANT_KEYS})
     if settings["num_steps"] is None:
         settings["num_steps"] = scenario["miro"]["num_steps"]
     if settings["dataset_size"] is None:
@@ -268,11 +272,16 @@ def training_settings(wildcards):
 
 
 def model_variant(wildcards):
-    """MIRO variant of a scenario, its cross-entropy weight (training.overrides.<scenario>.class_weight
-    wins) and its multiscale cutoff step."""
+    """MIRO variant of a scenario, its cross-entropy weight and class balancing (cMIRO;
+    training.overrides.<scenario> wins) and its multiscale cutoff step."""
     miro = SCENARIOS[wildcards.scenario]["miro"]
-    weight = config["training"]["overrides"].get(wildcards.scenario, {}).get("class_weight", miro["class_weight"])
-    return {"variant": miro["variant"], "class_weight": weight, "cutoff_step": cutoff_step_of(wildcards.scenario)}
+    overrides = config["training"]["overrides"].get(wildcards.scenario, {})
+    return {
+        "variant": miro["variant"],
+        "class_weight": overrides.get("class_weight", miro["class_weight"]),
+        "class_balance": overrides.get("class_balance", miro["class_balance"]),
+        "cutoff_step": cutoff_step_of(wildcards.scenario),
+    }
 
 
 def cutoff_step_of(sid):

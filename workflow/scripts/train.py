@@ -37,7 +37,8 @@ def main(smk):
         connectivity_radius=radius, nd_weight=settings["nd_weight"], seed=settings["seed"], device=device,
         checkpoint_dir=checkpoint_dir, resume=True, progress=False,
         loss_log=smk.output.loss, loss_plot=smk.output.curve,
-        variant=variant["variant"], class_weight=variant["class_weight"], cutoff_step=variant["cutoff_step"] if variant["variant"] == "multiscale" else None,
+        variant=variant["variant"], class_weight=variant["class_weight"], class_balance=variant["class_balance"],
+        cutoff_step=variant["cutoff_step"] if variant["variant"] == "multiscale" else None,
     )
     save_checkpoint(model.cpu(), smk.output.model, connectivity_radius=radius,
                     metadata={"scenario": smk.wildcards.scenario, "training": settings, "device": device})
