@@ -69,6 +69,39 @@ def test_classify_fov_labels_match_squeeze_and_classes_are_refined():
         classify_fov(MIRO(hidden_channels=8, num_steps=2), xy, 0.2, eps=20, min_samples=5)
 
 
+
+def test_per_class_clustering_never_mixes_predicted_shapes(monkeypatch):
+    import miro.classification as classification
+    from miro.clustering import dbscan_labels
+
+    fov = multishape(1, **MULTISHAPE_MIXTURES["spots_rings"])
+    xy = fov[["x", "y"]].to_numpy()
+    # no displacement; predicted class 0 for every 10th point, else 1 left of x = 3200 nm and 2 right of it
+    shapes = np.where(xy[:, 0] < 3200, 1, 2)
+    shapes[::10] = 0
+    logits = torch.nn.functional.one_hot(torch.from_numpy(shapes), 3).float() * 5
+    monkeypatch.setattr(classification, "step_output", lambda *args, **kwargs: torch.cat([torch.zeros(len(xy), 2), logits], 1))
+    model = MIRO(hidden_channels=8, num_steps=3, out_channels=5)
+    labels, classes = classify_fov(model, xy, 0.2, eps=60, min_samples=3, refine=False, clustering="per_class")
+    np.testing.assert_array_equal(classes, shapes)
+    assert (labels[shapes == 0] == 0).all()  # predicted not clustered: noise
+    from miro.graph import normalize_fov
+
+    normalized, norm = normalize_fov(xy, "authors")
+    frame = norm.to_nm(normalized)  # the squeezed frame with zero displacement
+    for shape in (1, 2):  # each shape's clusters: DBSCAN on its points alone, numbered apart from the other's
+        members = shapes == shape
+        expected = dbscan_labels(frame[members], 60, 3)
+        assert expected.max() > 1
+        assert ((labels[members] == 0) == (expected == 0)).all()
+        assert len(np.unique(labels[members][expected > 0])) == expected.max()
+    for label in np.unique(labels[labels > 0]):
+        assert len(np.unique(shapes[labels == label])) == 1
+    joint = classify_fov(model, xy, 0.2, eps=60, min_samples=3, refine=False)[0]
+    assert any(len(np.unique(shapes[(joint == label) & (shapes > 0)])) == 2 for label in np.unique(joint[joint > 0]))
+    with pytest.raises(MiroInputError, match="clustering"):
+        classify_fov(model, xy, 0.2, eps=60, min_samples=3, clustering="by_shape")
+
 def test_released_multishape_checkpoint_classifies(authors_dir):
     """The authors' multishape model (5-wide head: background + 3 shapes) runs through classify_fov."""
     model = load_released(authors_dir / "multishape" / "checkpoint.pt", num_steps=20)

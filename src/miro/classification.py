@@ -28,7 +28,10 @@ from miro.graph import _check_radius
 from miro.inference import fov_graph, step_output
 from miro.model import MIRO
 
-__all__ = ["refine_by_cluster", "classify_fov", "confusion_matrix", "classification_report"]
+__all__ = ["CLUSTERINGS", "refine_by_cluster", "classify_fov", "confusion_matrix", "classification_report"]
+
+CLUSTERINGS = ("joint", "per_class")
+"""How :func:`classify_fov` clusters: one DBSCAN over all points (the authors'), or one per predicted class."""
 
 
 def refine_by_cluster(classes, labels, include_noise: bool = True) -> np.ndarray:
@@ -76,11 +79,12 @@ def classify_fov(
     *,
     refine: bool = True,
     include_noise: bool = True,
+    clustering: str = "joint",
     step: int = -1,
     length_nm: float = 2000.0,
     device=None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Cluster labels and shape classes of one FOV (cMIRO + DBSCAN).
+    r"""Cluster labels and shape classes of one FOV (cMIRO + DBSCAN).
 
     Parameters
     ----------
@@ -101,6 +105,13 @@ def classify_fov(
         Majority vote of the classes inside each DBSCAN cluster (:func:`refine_by_cluster`).
     include_noise : bool, default True
         Passed to :func:`refine_by_cluster`.
+    clustering : {"joint", "per_class"}, default "joint"
+        ``"joint"`` (the authors'): one DBSCAN over all squeezed points.
+        ``"per_class"`` (ours): DBSCAN separately on the points of each
+        predicted shape class (argmax :math:`\geq 1`), points predicted not
+        clustered (class 0) are noise; a cluster then never spans two shapes,
+        so the vote cannot hand the points of a shape overlapping another one
+        to the other shape.
     step : int, default -1
         Step whose displacement and logits are used.
     length_nm : float, default 2000
@@ -118,12 +129,21 @@ def classify_fov(
         raise MiroInputError(
             f"model: a classification model needs out_channels = 2 + number of classes, this one has {model.out_channels}"
         )
+    if clustering not in CLUSTERINGS:
+        raise MiroInputError(f"clustering: expected one of {', '.join(CLUSTERINGS)}, got {clustering!r}")
     r = _check_radius(connectivity_radius)
     data, norm = fov_graph(model, xy_nm, r, normalization, length_nm)
     output = step_output(model, data, step=step, num_steps=num_steps, device=device)
-    squeezed = (data.position - r * output[:, :2]).double().numpy()
-    labels = dbscan_labels(norm.to_nm(squeezed), eps, min_samples)
+    squeezed = norm.to_nm((data.position - r * output[:, :2]).double().numpy())
     classes = output[:, 2:].argmax(dim=1).numpy().astype(np.int64)
+    if clustering == "joint":
+        labels = dbscan_labels(squeezed, eps, min_samples)
+    else:
+        labels = np.zeros(len(classes), dtype=np.int64)
+        for shape in np.unique(classes[classes > 0]):
+            members = classes == shape
+            found = dbscan_labels(squeezed[members], eps, min_samples)
+            labels[members] = np.where(found > 0, found + labels.max(), 0)
     if refine:
         classes = refine_by_cluster(classes, labels, include_noise=include_noise)
     return labels, classes

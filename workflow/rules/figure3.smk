@@ -39,6 +39,7 @@ rule figure3:
         fov=figure_fov,
         miro=lambda wildcards: miro_inference_settings(SimpleNamespace(scenario=wildcards.scenario, method="MIRO")),
         class_names=class_names,
+        clustering=config["classification"]["clustering"],
         title=lambda wildcards: SCENARIOS[wildcards.scenario].get("label", wildcards.scenario),
     threads: 2
     resources:

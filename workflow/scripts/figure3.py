@@ -25,7 +25,8 @@ def main(smk):
     for fov in smk.params.fovs:
         table = read_localizations(files[fov], require_labels=True)
         labels, classes = classify_fov(model, table[["x", "y"]].to_numpy(), miro["connectivity_radius"], dbscan["eps"],
-                                       dbscan["min_samples"], num_steps=miro["num_steps"], device=device)
+                                       dbscan["min_samples"], num_steps=miro["num_steps"], clustering=smk.params.clustering,
+                                       device=device)
         parts.append(pd.DataFrame({"fov": fov, "class": table["class"].to_numpy(), "label": labels, "class_pred": classes}))
         if fov == smk.params.fov:
             example = table[["x", "y"]].to_numpy()
