@@ -36,6 +36,9 @@ __all__ = [
     "figure2",
     "figure3",
     "figure4a",
+    "FIGURE4_PALETTE",
+    "figure4b_e",
+    "figure5",
     "save_figure",
 ]
 
@@ -366,7 +369,6 @@ def figure2(
     return fig
 
 
-
 def _rank_colors(labels, noise_label: int = 0) -> np.ndarray:
     """Well-separated colours for the few clusters of one panel (tab10 by rank), grey for noise."""
     labels = np.asarray(labels)
@@ -628,9 +630,6 @@ def figure5(
     return fig
 
 
-__all__ += ["figure5"]
-
-
 #: Colours of Fig. 4b–e, as in the paper: MIRO + DBSCAN orange, DBSCAN green.
 FIGURE4_PALETTE: tuple[str, ...] = ("#f28e2b", "#3a9e4f")
 
@@ -800,6 +799,3 @@ def figure4b_e(
         if title:
             fig.suptitle(title, fontsize=9, fontweight="bold")
     return fig
-
-
-__all__ += ["FIGURE4_PALETTE", "figure4b_e"]
