@@ -63,12 +63,13 @@ __all__ = [
 CLUSTER_COLUMNS: tuple[str, ...] = ("label", "n_localizations", "x_nm", "y_nm", "radius_nm", "nn_distance_nm")
 
 
-def _check_xy(xy_nm) -> np.ndarray:
+def _check_xy(xy_nm, name: str = "xy_nm") -> np.ndarray:
+    """Localizations (n, 2) in nm as floats; one-line errors naming ``name`` (also used by :mod:`miro.npc`)."""
     xy = np.asarray(xy_nm, dtype=float)
     if xy.ndim != 2 or xy.shape[1] != 2:
-        raise MiroInputError(f"xy_nm: expected localization coordinates of shape (n, 2) in nm, got shape {xy.shape}")
+        raise MiroInputError(f"{name}: expected localization coordinates of shape (n, 2) in nm, got shape {xy.shape}")
     if not np.isfinite(xy).all():
-        raise MiroInputError("xy_nm: coordinates must be finite numbers (nm); drop rows with NaN or infinite x, y")
+        raise MiroInputError(f"{name}: coordinates must be finite numbers (nm); drop rows with NaN or infinite x, y")
     return xy
 
 

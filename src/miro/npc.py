@@ -37,6 +37,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from miro.errors import MiroInputError
+from miro.nanoclusters import _check_xy
 
 __all__ = [
     "assign_corners",
@@ -70,17 +71,8 @@ def _labels(values, name: str, n: int | None = None) -> np.ndarray:
     return arr
 
 
-def _xy(xy) -> np.ndarray:
-    arr = np.asarray(xy, dtype=float)
-    if arr.ndim != 2 or arr.shape[1] != 2:
-        raise MiroInputError(f"xy: expected localization coordinates of shape (n, 2) in nm, got shape {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise MiroInputError("xy: coordinates must be finite numbers (nm); drop rows with NaN or infinite values")
-    return arr
-
-
 def _inputs(xy, npc_labels, corner_labels):
-    xy = _xy(xy)
+    xy = _check_xy(xy, "xy")
     return xy, _labels(npc_labels, "npc_labels", len(xy)), _labels(corner_labels, "corner_labels", len(xy))
 
 
