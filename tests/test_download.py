@@ -130,6 +130,24 @@ def test_fetch_recorded_verifies_or_records_the_checksum(tmp_path):
     assert "\n" not in str(info.value) and not target.exists()
 
 
+def test_verify_file_against_the_download_record_or_a_pinned_digest(tmp_path):
+    from miro.download import verify_file, write_sha256
+
+    data = tmp_path / "cell_sml.csv"
+    data.write_text("xnm,ynm\n1,2\n")
+    digest = hashlib.sha256(data.read_bytes()).hexdigest()
+    assert verify_file(data) == digest  # nothing to check against
+    assert verify_file(data, sha256=digest.upper()) == digest
+    sidecar = write_sha256(data, digest)
+    assert verify_file(data, sidecar=sidecar, sha256="0" * 64) == digest  # the download record wins
+    data.write_text("xnm,ynm\n1,3\n")
+    with pytest.raises(MiroInputError, match=r"cell_sml.csv: checksum mismatch .*changed since it was downloaded: delete it and cell_sml.csv.sha256"):
+        verify_file(data, sidecar=sidecar)
+    with pytest.raises(MiroInputError, match=r"cell_sml.csv: checksum mismatch .*use the file nup96.sha256 names, or change nup96.sha256") as info:
+        verify_file(data, sha256=digest, pinned_by="nup96.sha256")
+    assert "\n" not in str(info.value)
+
+
 def test_fetch_recorded_failure_is_one_line_with_advice(tmp_path, http_base):
     from miro.download import fetch_recorded
 

@@ -16,6 +16,7 @@ from miro.nanoclusters import (
     cluster_statistics,
     density_mode,
     example_regions,
+    extra_clusters,
     merged_clusters,
     nearest_neighbour_distances,
     summarize_clusters,
@@ -161,6 +162,11 @@ def test_merged_clusters_and_example_regions():
     spread = example_regions(xy, np.ones(len(xy), int), fine, n_regions=1, max_side_nm=500)
     assert spread["x_max"].item() - spread["x_min"].item() == pytest.approx(500) and spread["n_fine"].item() == 4
     assert example_regions(xy, coarse, fine, n_regions=0).empty
+    # the score of the example field: fine clusters beyond the first per region
+    assert extra_clusters(regions) == 2 and extra_clusters(spread) == 3
+    assert extra_clusters(example_regions(xy, coarse, fine, n_regions=0)) == 0
+    with pytest.raises(MiroInputError, match="n_fine"):
+        extra_clusters(merged.drop(columns="n_fine"))
     with pytest.raises(MiroInputError, match="n_regions"):
         example_regions(xy, coarse, fine, n_regions=1.5)
     with pytest.raises(MiroInputError, match="labels_fine"):

@@ -98,6 +98,10 @@ def test_histogram_and_summary(fov):
     assert sum(summary[f"npcs_with_{k}_corners"] for k in range(9)) == len(npcs)
     assert 0 < summary["labelling_efficiency"] < 1
     assert "labelling_efficiency" not in summarize(npcs, corners)["quantity"].tolist()
+    settings = {"npc": {"step": 8, "eps_nm": 30.0}, "corner": {"step": 4, "min_samples": 4}}
+    tail = summarize(npcs, corners, settings=settings).tail(4)
+    assert tail["quantity"].tolist() == ["npc_step", "npc_eps_nm", "corner_step", "corner_min_samples"]
+    assert tail["value"].tolist() == [8, 30.0, 4, 4]
 
 
 @pytest.mark.parametrize(

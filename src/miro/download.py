@@ -205,6 +205,40 @@ def check_sha256(name: str, digest: str, expected: str | None, advice: str) -> N
         raise MiroInputError(f"{name}: checksum mismatch (sha256 {digest[:12]}…, expected {expected.strip()[:12]}…); {advice}")
 
 
+def verify_file(
+    path: str | Path, *, sidecar: str | Path | None = None, sha256: str | None = None, pinned_by: str = "the pinned checksum"
+) -> str:
+    """SHA-256 of a file that must be the one downloaded or the one pinned; return its digest.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    sidecar : str or Path, optional
+        Its ``<path>.sha256`` written at download (:func:`fetch_recorded`):
+        the file must not have changed since.
+    sha256 : str, optional
+        The digest a user pinned, checked when there is no ``sidecar`` (a
+        file given by path rather than downloaded); without either, the
+        digest is only returned.
+    pinned_by : str, default "the pinned checksum"
+        Where ``sha256`` comes from (e.g. a config key), for the error message.
+
+    Raises
+    ------
+    MiroInputError
+        One line naming the file and what to do when the digest differs.
+    """
+    path = Path(path)
+    digest = sha256_of(path)
+    if sidecar is not None:
+        advice = f"it changed since it was downloaded: delete it and {Path(sidecar).name} to download it again"
+        check_sha256(path.name, digest, read_sha256(sidecar), advice)
+    else:
+        check_sha256(path.name, digest, sha256, f"use the file {pinned_by} names, or change {pinned_by}")
+    return digest
+
+
 def write_sha256(path: str | Path, digest: str) -> Path:
     """Write ``<path>.sha256`` holding ``<digest>  <name>`` (``sha256sum`` format)."""
     path = Path(path)

@@ -57,6 +57,7 @@ __all__ = [
     "summarize_clusters",
     "merged_clusters",
     "example_regions",
+    "extra_clusters",
 ]
 
 #: Columns of :func:`cluster_statistics` (lengths in nm).
@@ -378,3 +379,15 @@ def example_regions(
         if not any(box["x_min"] < r["x_max"] and r["x_min"] < box["x_max"] and box["y_min"] < r["y_max"] and r["y_min"] < box["y_max"] for r in regions):
             regions.append(box)
     return pd.DataFrame(regions, columns=columns)
+
+
+def extra_clusters(regions: pd.DataFrame) -> int:
+    r"""How much two clusterings disagree in the regions of :func:`example_regions`.
+
+    :math:`\sum_r \max(n_{\mathrm{fine},r} - 1, 0)`: the fine clusters
+    beyond the first inside each region's coarse cluster. The workflow shows,
+    as Fig. 4b's example, the field whose regions score highest.
+    """
+    if "n_fine" not in getattr(regions, "columns", []):
+        raise MiroInputError("regions: no column n_fine; pass the table of miro.nanoclusters.example_regions")
+    return int((regions["n_fine"] - 1).clip(lower=0).sum())

@@ -30,6 +30,7 @@ quantitative superresolution microscopy. Nat. Methods 16, 1045–1053 (2019).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -406,6 +407,7 @@ def summarize(
     *,
     n_localizations: int | None = None,
     max_corners: int = 8,
+    settings: Mapping[str, Mapping[str, object]] | None = None,
 ) -> pd.DataFrame:
     """The numbers of Fig. 5e–f as one table of ``quantity, value``.
 
@@ -421,6 +423,10 @@ def summarize(
         Localizations in the field, to report the share inside NPCs.
     max_corners : int, default 8
         Rows ``npcs_with_<k>_corners`` run from 0 to this (or the largest count).
+    settings : mapping, optional
+        How the labels were made, per scale, e.g. ``{"npc": {"step": 8,
+        "eps_nm": 30, "min_samples": 16}, "corner": {...}}``; appended as rows
+        ``<scale>_<key>``.
 
     Returns
     -------
@@ -460,4 +466,5 @@ def summarize(
                  ("labelling_efficiency_stderr", efficiency.stderr),
                  ("corner_detection_probability", efficiency.p_corner),
                  ("labelling_efficiency_npcs_fitted", efficiency.n)]
+    rows += [(f"{scale}_{key}", value) for scale, values in (settings or {}).items() for key, value in values.items()]
     return pd.DataFrame(rows, columns=["quantity", "value"], dtype=object)  # counts stay whole numbers

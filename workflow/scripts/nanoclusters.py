@@ -28,7 +28,7 @@ from script_utils import job_device, run
 
 from miro.clustering import dbscan_labels
 from miro.io import read_localizations, write_csv
-from miro.nanoclusters import CLUSTER_COLUMNS, cluster_statistics, example_regions, summarize_clusters
+from miro.nanoclusters import CLUSTER_COLUMNS, cluster_statistics, example_regions, extra_clusters, summarize_clusters
 from miro.plots import figure4b_e, save_figure
 from miro.tiling import tiled_miro_dbscan
 from miro.weights import load_checkpoint
@@ -64,7 +64,7 @@ def main(smk):
         per_localization.append(pd.DataFrame({"file": name, "x": xy[:, 0], "y": xy[:, 1], **labels}))
         # the example field: where DBSCAN clusters hold the most extra MIRO clusters
         regions = example_regions(xy, labels["DBSCAN"], labels["MIRO+DBSCAN"], smk.params.zoom_regions)
-        split = int((regions["n_fine"] - 1).clip(lower=0).sum())
+        split = extra_clusters(regions)
         if example is None or split > example["split"]:
             example = {"name": name, "xy": xy, "labels": labels, "regions": regions, "split": split}
     clusters = pd.concat(tables, ignore_index=True)

@@ -34,7 +34,7 @@ import pandas as pd
 import torch
 from script_utils import job_device, run
 
-from miro.download import check_sha256, read_sha256, sha256_of
+from miro.download import verify_file
 from miro.errors import MiroInputError
 from miro.io import read_localizations, write_csv
 from miro.npc import corner_table, fit_exponential, fit_labelling_efficiency, npc_table, summarize
@@ -46,17 +46,6 @@ from miro.weights import load_checkpoint
 def chosen(path):
     with open(path) as handle:
         return json.load(handle)["chosen"]
-
-
-def verify(smk):
-    """The file must be the one downloaded (its recorded checksum) or the one pinned by nup96.sha256."""
-    name, digest = Path(smk.input.data).name, sha256_of(smk.input.data)
-    if "checksum" in smk.input.keys():
-        advice = f"it changed since it was downloaded: delete it and {Path(smk.input.checksum).name} to download it again"
-        check_sha256(name, digest, read_sha256(smk.input.checksum), advice)
-    else:
-        check_sha256(name, digest, smk.params.sha256, "use the file nup96.sha256 names, or change nup96.sha256")
-    return digest
 
 
 def fit_or_none(fit, *args, **kwargs):
@@ -71,7 +60,7 @@ def fit_or_none(fit, *args, **kwargs):
 def main(smk):
     torch.set_num_threads(smk.threads)
     device = job_device(smk)
-    digest = verify(smk)
+    digest = verify_file(smk.input.data, sidecar=smk.input.get("checksum"), sha256=smk.params.sha256, pinned_by="nup96.sha256")
     xy = read_localizations(smk.input.data)[["x", "y"]].to_numpy()
     scales = {"npc": (smk.params.npc, chosen(smk.input.npc_params)), "corner": (smk.params.corner, chosen(smk.input.corner_params))}
     model, _ = load_checkpoint(smk.input.model, num_steps=smk.params.npc["num_steps"], map_location=device)
@@ -88,13 +77,9 @@ def main(smk):
     exponential = fit_or_none(fit_exponential, corners.loc[corners["npc"] > 0, "n_localizations"],
                               lower=int(scales["corner"][1]["min_samples"]))
     efficiency = fit_or_none(fit_labelling_efficiency, npcs["n_corners"])
-    settings = pd.DataFrame(
-        [(f"{scale}_{key}", value) for scale, (miro, params) in scales.items()
-         for key, value in (("step", miro["step"] % miro["num_steps"] + 1),  # 1-based, of K
-                            ("eps_nm", params["eps"]), ("min_samples", params["min_samples"]))],
-        columns=["quantity", "value"], dtype=object,
-    )
-    summary = pd.concat([summarize(npcs, corners, exponential, efficiency, n_localizations=len(xy)), settings], ignore_index=True)
+    settings = {scale: {"step": miro["step"] % miro["num_steps"] + 1, "eps_nm": params["eps"], "min_samples": params["min_samples"]}
+                for scale, (miro, params) in scales.items()}  # step: 1-based, of K
+    summary = summarize(npcs, corners, exponential, efficiency, n_localizations=len(xy), settings=settings)
     write_csv(pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], **labels}), smk.output.localizations)
     write_csv(npcs, smk.output.npcs)
     write_csv(corners, smk.output.corners)
