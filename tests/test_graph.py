@@ -348,3 +348,12 @@ def test_build_graph_with_mean_shift_features(gt6_graph):
     assert torch.equal(graph.edge_index, plain.edge_index)
     with pytest.raises(MiroInputError, match="node_features: expected one of laplacian, laplacian\\+meanshift"):
         build_graph(u, 0.2, node_features="density")
+
+
+def test_cli_offers_every_node_feature_set():
+    from miro.cli import build_parser
+    from miro.graph import NODE_FEATURES
+
+    train = build_parser()._subparsers._group_actions[0].choices["train"]
+    (action,) = [a for a in train._actions if a.dest == "node_features"]
+    assert tuple(action.choices) == NODE_FEATURES
