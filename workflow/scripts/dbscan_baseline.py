@@ -1,17 +1,15 @@
 """Plain DBSCAN on the localizations of each test FOV of a scenario."""
 
-import json
 import logging
 
-from script_utils import run
+from script_utils import chosen_dbscan, run
 
 from miro.clustering import dbscan_labels
 from miro.io import list_fovs, read_localizations, write_labels
 
 
 def main(smk):
-    with open(smk.input.params) as handle:
-        dbscan = json.load(handle)["chosen"]
+    dbscan = chosen_dbscan(smk.input.params)
     files = list_fovs(smk.input.data)
     labels = {}
     for fov in smk.params.fovs:

@@ -1,12 +1,11 @@
 """Figure 3 for one cMIRO scenario: labels and shape classes of every test FOV, the
 confusion matrix and per-class F1 over all of them, and the example-FOV figure."""
 
-import json
 import logging
 
 import pandas as pd
 import torch
-from script_utils import job_device, run
+from script_utils import chosen_dbscan, job_device, run
 
 from miro.classification import classification_report, classify_fov, confusion_matrix
 from miro.io import list_fovs, read_localizations, write_csv
@@ -18,8 +17,7 @@ def main(smk):
     torch.set_num_threads(smk.threads)
     device = job_device(smk)
     miro, names = smk.params.miro, list(smk.params.class_names)
-    with open(smk.input.params) as handle:
-        dbscan = json.load(handle)["chosen"]
+    dbscan = chosen_dbscan(smk.input.params)
     model, _ = load_checkpoint(smk.input.weights, num_steps=miro["num_steps"], map_location=device)
     files, parts, example = list_fovs(smk.input.data), [], None
     for fov in smk.params.fovs:

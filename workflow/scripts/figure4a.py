@@ -21,7 +21,7 @@ import logging
 
 import numpy as np
 import torch
-from script_utils import job_device, run
+from script_utils import chosen_dbscan, job_device, run
 from seeding import fov_rng
 
 from miro.clustering import dbscan_labels
@@ -34,11 +34,6 @@ from miro.tuning import tune_dbscan, tune_miro_dbscan
 from miro.weights import load_checkpoint
 
 METHODS = ("DBSCAN", "MIRO+DBSCAN")
-
-
-def chosen(path):
-    with open(path) as handle:
-        return json.load(handle)["chosen"]
 
 
 def simulate_pairs(smk, distance, fov):
@@ -72,7 +67,7 @@ def main(smk):
     if smk.params.dbscan == "tuned":
         plain, squeezed = tune(smk, squeeze)
     else:
-        plain, squeezed = chosen(smk.input.dbscan_params), chosen(smk.input.miro_params)
+        plain, squeezed = chosen_dbscan(smk.input.dbscan_params), chosen_dbscan(smk.input.miro_params)
     used = {"DBSCAN": plain, "MIRO+DBSCAN": squeezed}
     with open(smk.output.dbscan, "w") as handle:
         json.dump({"mode": smk.params.dbscan, "scenario": smk.params.scenario, "length_nm": length, **miro, **used}, handle, indent=2, default=float)

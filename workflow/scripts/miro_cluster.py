@@ -1,10 +1,9 @@
 """MIRO + DBSCAN on every test FOV of a scenario with a trained or released model."""
 
-import json
 import logging
 
 import torch
-from script_utils import job_device, run
+from script_utils import chosen_dbscan, job_device, run
 
 from miro.inference import miro_dbscan
 from miro.io import list_fovs, read_localizations, write_labels
@@ -15,8 +14,7 @@ def main(smk):
     torch.set_num_threads(smk.threads)
     device = job_device(smk)
     miro = smk.params.miro
-    with open(smk.input.params) as handle:
-        dbscan = json.load(handle)["chosen"]
+    dbscan = chosen_dbscan(smk.input.params)
     model, _ = load_checkpoint(smk.input.weights, num_steps=miro["num_steps"], map_location=device)
     files = list_fovs(smk.input.data)
     labels = {}

@@ -19,12 +19,11 @@ so the chosen eps applies unchanged. Plain DBSCAN runs on the localizations in
 nm with the chosen DBSCAN.json parameters.
 """
 
-import json
 import logging
 
 import pandas as pd
 import torch
-from script_utils import job_device, run
+from script_utils import chosen_dbscan, job_device, run
 
 from miro.clustering import dbscan_labels
 from miro.io import read_localizations, write_csv
@@ -36,17 +35,12 @@ from miro.weights import load_checkpoint
 METHODS = ("MIRO+DBSCAN", "DBSCAN")
 
 
-def chosen(path):
-    with open(path) as handle:
-        return json.load(handle)["chosen"]
-
-
 def main(smk):
     torch.set_num_threads(smk.threads)
     device = job_device(smk)
     miro, length = smk.params.miro, float(smk.params.length_nm)
     model, _ = load_checkpoint(smk.input.model, num_steps=miro["num_steps"], map_location=device)
-    params = {"MIRO+DBSCAN": chosen(smk.input.miro_params), "DBSCAN": chosen(smk.input.dbscan_params)}
+    params = {"MIRO+DBSCAN": chosen_dbscan(smk.input.miro_params), "DBSCAN": chosen_dbscan(smk.input.dbscan_params)}
     squeezed, plain = params["MIRO+DBSCAN"], params["DBSCAN"]
     clusterers = {
         "MIRO+DBSCAN": lambda xy: tiled_miro_dbscan(

@@ -26,13 +26,12 @@ per cent and that frame is nm. The tiles are mapped back exactly (s * T + t,
 true nm), so the chosen eps values apply unchanged.
 """
 
-import json
 import logging
 from pathlib import Path
 
 import pandas as pd
 import torch
-from script_utils import job_device, run
+from script_utils import chosen_dbscan, job_device, run
 
 from miro.download import verify_file
 from miro.errors import MiroInputError
@@ -41,11 +40,6 @@ from miro.npc import corner_table, fit_exponential, fit_labelling_efficiency, np
 from miro.plots import figure5, save_figure
 from miro.tiling import tiled_miro_dbscan
 from miro.weights import load_checkpoint
-
-
-def chosen(path):
-    with open(path) as handle:
-        return json.load(handle)["chosen"]
 
 
 def fit_or_none(fit, *args, **kwargs):
@@ -62,7 +56,7 @@ def main(smk):
     device = job_device(smk)
     digest = verify_file(smk.input.data, sidecar=smk.input.get("checksum"), sha256=smk.params.sha256, pinned_by="nup96.sha256")
     xy = read_localizations(smk.input.data)[["x", "y"]].to_numpy()
-    scales = {"npc": (smk.params.npc, chosen(smk.input.npc_params)), "corner": (smk.params.corner, chosen(smk.input.corner_params))}
+    scales = {"npc": (smk.params.npc, chosen_dbscan(smk.input.npc_params)), "corner": (smk.params.corner, chosen_dbscan(smk.input.corner_params))}
     model, _ = load_checkpoint(smk.input.model, num_steps=smk.params.npc["num_steps"], map_location=device)
     labels = {
         scale: tiled_miro_dbscan(

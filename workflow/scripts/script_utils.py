@@ -1,6 +1,8 @@
 """Shared start-up of the workflow scripts: log to the rule's log file, and turn
-bad input into one line in the log instead of a traceback."""
+bad input into one line in the log instead of a traceback; read the DBSCAN
+parameters a scenario's dbscan_params rule chose."""
 
+import json
 import logging
 import sys
 
@@ -22,3 +24,9 @@ def run(main, smk):
 def job_device(smk):
     """CUDA when the job was given a GPU and one is visible, else the CPU."""
     return str(resolve_device("cuda" if smk.resources.get("gpu", 0) else "cpu"))
+
+
+def chosen_dbscan(path):
+    """The DBSCAN parameters (eps, min_samples, ...) chosen in a results/dbscan_params/<scenario>/<method>.json."""
+    with open(path) as handle:
+        return json.load(handle)["chosen"]
