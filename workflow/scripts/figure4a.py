@@ -4,13 +4,14 @@ For every distance d in params.distances and FOV 1..n_fovs, a FOV of cluster
 pairs is simulated (miro.simulate.cluster_pairs, separation = d, seeded by
 seeding.fov_rng(seed, "figure4a:<d>", fov)), clustered by plain DBSCAN and by
 MIRO + DBSCAN and scored by JIc. DBSCAN parameters of each method: with
-dbscan "tuned" a grid search (miro.tuning, the tuning metric, default JIc) on
-held-in pair FOVs n_fovs+1..n_fovs+tuning_fovs of every distance, pooled (one
-parameter set per method for all distances); with "scenario" those chosen for
-the model scenario (its dbscan_params JSONs). MIRO squeezes the pair FOVs
-scaled as the model scenario's FOVs were, so clusters have the size the model
-saw in training: min-max per FOV (length_nm None, a model trained on pair FOVs
-of the same layout) or normalised units of length_nm nm (isotropic).
+dbscan "tuned" a grid search (miro.tuning, the tuning metric, default the mean
+of JIc and ARI_c) on held-in pair FOVs n_fovs+1..n_fovs+tuning_fovs of every
+distance, pooled (one parameter set per method for all distances); with
+"scenario" those chosen for the model scenario (its dbscan_params JSONs).
+MIRO squeezes the pair FOVs scaled as the model scenario's FOVs were, so
+clusters have the size the model saw in training: min-max per FOV (length_nm
+None, a model trained on pair FOVs of the same layout) or normalised units of
+length_nm nm (isotropic).
 
 Outputs: per-FOV JIc (per_fov), mean / SD / n per distance and method (table),
 the DBSCAN parameters used (dbscan), and the figure (png, svg).
