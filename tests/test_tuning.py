@@ -5,7 +5,7 @@ import pytest
 
 from miro.errors import MiroInputError
 from miro.metrics import METRICS
-from miro.tuning import grid_search, tune_dbscan, tune_miro_dbscan
+from miro.tuning import grid_search, metric_target, tune_dbscan, tune_miro_dbscan
 
 
 def _cloud(seed, sd=4.0):
@@ -107,3 +107,37 @@ def test_validation():
         tune_dbscan([xy], [labels[:-1]], eps=[10], min_samples=[5])
     with pytest.raises(MiroInputError, match="none given"):
         tune_dbscan([], [], eps=[10], min_samples=[5])
+
+
+def test_target_picks_the_grid_point_whose_mean_scores_are_closest():
+    clouds = [_cloud(7), _cloud(8)]
+    xy, labels = [c[0] for c in clouds], [c[1] for c in clouds]
+    grid = dict(eps=[5, 15, 60, 200], min_samples=[3, 8])
+    per_metric = {
+        name: tune_dbscan(xy, labels, metric=name, **grid).grid.set_index(["eps", "min_samples"])["score"]
+        for name in ("JIc", "ARI_c")
+    }
+    # aim at the scores of one grid point (eps 5, min_samples 8, the only one with ARI_c near 0.91):
+    # the search must return it, with deviation 0
+    goal = {name: float(scores.loc[(5.0, 8)]) for name, scores in per_metric.items()}
+    assert (per_metric["ARI_c"] == goal["ARI_c"]).sum() == 1
+    res = tune_dbscan(xy, labels, metric=goal, **grid)
+    assert (res.best["eps"], res.best["min_samples"]) == (5.0, 8)
+    assert res.best["score"] == pytest.approx(0.0, abs=1e-12)
+    assert res.best["metric"].startswith("max deviation from JIc")
+    # every score is the largest deviation of the cloud-averaged metrics, not the mean of per-cloud deviations
+    expected = np.maximum(*(abs(per_metric[n] - goal[n]) for n in goal))
+    got = res.grid.set_index(["eps", "min_samples"])["score"]
+    np.testing.assert_allclose(got.to_numpy(), expected.loc[got.index].to_numpy(), atol=1e-12)
+    assert res.grid["score"].min() == res.best["score"]
+
+
+def test_target_validation():
+    xy, labels = _cloud(9)
+    assert metric_target("JIc") is None and metric_target(["JIc", "ARI_c"]) is None
+    assert metric_target({"JIc": 0.55}) == ({"JIc": 0.55}, "max deviation from JIc 0.55")
+    for bad, message in [({}, "target is empty"), ({"F1": 0.5}, "'F1' is not a metric"),
+                         ({"JIc": "high"}, "JIc: expected a finite number"), ({"JIc": float("nan")}, "finite number"),
+                         ({"JIc": True}, "finite number")]:
+        with pytest.raises(MiroInputError, match=message):
+            tune_dbscan([xy], [labels], eps=[10], min_samples=[5], metric=bad)

@@ -22,12 +22,22 @@ For each grid point the metric is computed per point cloud and averaged
 (NaN, e.g. RMSE_xy with no matched cluster, is skipped by the mean; a grid
 point whose every cloud is NaN ranks last). Ties go to the first grid point
 in the order (eps ascending, min_samples ascending).
+
+A third kind of objective, a *target* ``{metric name: value}``, reproduces
+published scores instead of maximising one: each metric is averaged over the
+clouds, and the grid point with the smallest largest deviation
+
+.. math:: \Delta(\epsilon, m) = \max_k \left| \bar s_k(\epsilon, m) - t_k \right|
+
+wins. It recovers the parameters a paper used when it printed its scores but
+not its parameters (Pineda et al.'s DBSCAN rows of the simulated scenarios).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -37,7 +47,7 @@ from miro import metrics as _metrics
 from miro.clustering import dbscan_labels
 from miro.errors import MiroInputError
 
-__all__ = ["TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "metric_function"]
+__all__ = ["TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "metric_function", "metric_target"]
 
 
 _FUNCTIONS = {
@@ -76,7 +86,8 @@ def metric_function(metric) -> tuple[Callable, bool, str]:
     ``metric`` is a name in :data:`miro.metrics.METRICS`, a list of such names
     whose scores are all higher-is-better (their mean is maximised; named
     ``"JIc+ARI_c"`` for ``["JIc", "ARI_c"]``), or a tuple
-    ``(callable, higher_is_better)``.
+    ``(callable, higher_is_better)``. Targets (mappings) are handled by
+    :func:`grid_search` itself, see :func:`metric_target`.
     """
     if isinstance(metric, (list, tuple)) and metric and all(isinstance(m, str) for m in metric):
         names = list(dict.fromkeys(metric))
@@ -103,6 +114,55 @@ def metric_function(metric) -> tuple[Callable, bool, str]:
     raise MiroInputError(
         f"metric: give a name from miro.metrics.METRICS or a (callable(xy, labels_true, labels_pred), higher_is_better) pair, got {metric!r}"
     )
+
+
+def metric_target(metric) -> tuple[dict[str, float], str] | None:
+    """``(target, name)`` when ``metric`` is a mapping ``{metric name: value}``, else None.
+
+    The name reads ``"max deviation from ARI_dagger 0.69, JIc 0.55"``.
+    """
+    if not isinstance(metric, Mapping):
+        return None
+    if not metric:
+        raise MiroInputError("metric: the target is empty; give {metric name: published value, ...}")
+    target = {}
+    for key, value in metric.items():
+        if key not in _FUNCTIONS:
+            raise MiroInputError(f"metric: target key {key!r} is not a metric; use names from {', '.join(_metrics.METRICS)}")
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not math.isfinite(value):
+            raise MiroInputError(f"metric: target {key}: expected a finite number (the published score), got {value!r}")
+        target[key] = float(value)
+    return target, "max deviation from " + ", ".join(f"{k} {v:g}" for k, v in target.items())
+
+
+def _score_mean(fn, clouds, eps: float, min_samples: int) -> tuple[float, float, int, list[float]]:
+    """Mean and SD over clouds of a per-cloud score, the number of finite ones and every cloud's score."""
+    scores = [float(fn(sxy, lab, dbscan_labels(cxy, eps, min_samples))) for cxy, sxy, lab in clouds]
+    arr = np.asarray(scores, dtype=float)
+    finite = np.isfinite(arr)
+    if not finite.any():
+        return float("nan"), float("nan"), 0, scores
+    return float(arr[finite].mean()), float(arr[finite].std()), int(finite.sum()), scores
+
+
+def _score_target(target: dict, clouds, eps: float, min_samples: int) -> tuple[float, float, int, list[float]]:
+    """Largest deviation of the cloud-averaged metrics from ``target``; per cloud, that cloud's largest deviation.
+
+    The SD is that of the per-cloud deviations; a cloud counts as valid when
+    every targeted metric is finite there.
+    """
+    rows = []
+    for cxy, sxy, lab in clouds:
+        pred = dbscan_labels(cxy, eps, min_samples)
+        rows.append([_FUNCTIONS[k](sxy, lab, pred) for k in target])
+    table = np.asarray(rows, dtype=float)
+    goal = np.array(list(target.values()))
+    per_cloud = np.abs(table - goal).max(axis=1)
+    valid = np.isfinite(per_cloud)
+    if not valid.any():
+        return float("nan"), float("nan"), 0, per_cloud.tolist()
+    score = float(np.abs(table[valid].mean(axis=0) - goal).max())
+    return score, float(per_cloud[valid].std()), int(valid.sum()), per_cloud.tolist()
 
 
 def _grid_values(values, name: str, integer: bool) -> list:
@@ -151,16 +211,25 @@ def grid_search(
         Neighbourhood radii (nm, the unit of ``cluster_xy``).
     min_samples : sequence of int
         DBSCAN ``min_samples`` (the point itself included).
-    metric : str or (callable, bool), default "ARI_dagger"
+    metric : str, list of str, mapping or (callable, bool), default "ARI_dagger"
         A name of :data:`miro.metrics.METRICS` (its direction from
-        :data:`miro.metrics.HIGHER_IS_BETTER`), or ``(f, higher_is_better)``
-        with ``f(xy, labels_true, labels_pred) -> float``.
+        :data:`miro.metrics.HIGHER_IS_BETTER`), a list of higher-is-better
+        names (their mean is maximised), a target ``{name: value}`` (the
+        largest deviation of the cloud-averaged scores from it is minimised;
+        the ``cloud_<i>`` columns then hold each cloud's largest deviation), or
+        ``(f, higher_is_better)`` with ``f(xy, labels_true, labels_pred) -> float``.
 
     Returns
     -------
     TuningResult
     """
-    fn, higher, name = metric_function(metric)
+    target = metric_target(metric)
+    if target is None:
+        fn, higher, name = metric_function(metric)
+        scorer = partial(_score_mean, fn)
+    else:
+        (goal, name), higher = target, False
+        scorer = partial(_score_target, goal)
     eps_values = _grid_values(eps, "eps", integer=False)
     ms_values = _grid_values(min_samples, "min_samples", integer=True)
     if not (len(cluster_xy) == len(score_xy) == len(labels_true)):
@@ -182,16 +251,9 @@ def grid_search(
     rows = []
     for e in eps_values:
         for m in ms_values:
-            scores = []
-            for cxy, sxy, lab in clouds:
-                pred = dbscan_labels(cxy, e, m)
-                scores.append(float(fn(sxy, lab, pred)))
-            arr = np.asarray(scores, dtype=float)
-            finite = np.isfinite(arr)
-            mean = float(arr[finite].mean()) if finite.any() else float("nan")
-            sd = float(arr[finite].std()) if finite.any() else float("nan")
-            rows.append({"eps": e, "min_samples": m, "score": mean, "score_sd": sd, "n_valid": int(finite.sum()),
-                         **{f"cloud_{i}": s for i, s in enumerate(scores)}})
+            score, sd, n_valid, per_cloud = scorer(clouds, e, m)
+            rows.append({"eps": e, "min_samples": m, "score": score, "score_sd": sd, "n_valid": n_valid,
+                         **{f"cloud_{i}": c for i, c in enumerate(per_cloud)}})
     grid = pd.DataFrame(rows)
     key = grid["score"] if higher else -grid["score"]
     key = key.fillna(-np.inf)
