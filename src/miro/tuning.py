@@ -29,8 +29,8 @@ clouds, and the grid point with the smallest largest deviation
 
 .. math:: \Delta(\epsilon, m) = \max_k \left| \bar s_k(\epsilon, m) - t_k \right|
 
-wins. It recovers the parameters a paper used when it printed its scores but
-not its parameters (Pineda et al.'s DBSCAN rows of the simulated scenarios).
+wins. It finds parameters that reproduce the scores a paper printed without
+its parameters (Pineda et al.'s DBSCAN rows of the simulated scenarios).
 """
 
 from __future__ import annotations
