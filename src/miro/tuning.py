@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -135,34 +134,29 @@ def metric_target(metric) -> tuple[dict[str, float], str] | None:
     return target, "max deviation from " + ", ".join(f"{k} {v:g}" for k, v in target.items())
 
 
-def _score_mean(fn, clouds, eps: float, min_samples: int) -> tuple[float, float, int, list[float]]:
-    """Mean and SD over clouds of a per-cloud score, the number of finite ones and every cloud's score."""
-    scores = [float(fn(sxy, lab, dbscan_labels(cxy, eps, min_samples))) for cxy, sxy, lab in clouds]
-    arr = np.asarray(scores, dtype=float)
-    finite = np.isfinite(arr)
-    if not finite.any():
-        return float("nan"), float("nan"), 0, scores
-    return float(arr[finite].mean()), float(arr[finite].std()), int(finite.sum()), scores
-
-
-def _score_target(target: dict, clouds, eps: float, min_samples: int) -> tuple[float, float, int, list[float]]:
-    """Largest deviation of the cloud-averaged metrics from ``target``; per cloud, that cloud's largest deviation.
-
-    The SD is that of the per-cloud deviations; a cloud counts as valid when
-    every targeted metric is finite there.
-    """
+def _cloud_scores(functions, clouds, eps: float, min_samples: int) -> np.ndarray:
+    """Scores (clouds × functions) of DBSCAN(``eps``, ``min_samples``) on every held-in cloud."""
     rows = []
     for cxy, sxy, lab in clouds:
         pred = dbscan_labels(cxy, eps, min_samples)
-        rows.append([_FUNCTIONS[k](sxy, lab, pred) for k in target])
-    table = np.asarray(rows, dtype=float)
-    goal = np.array(list(target.values()))
-    per_cloud = np.abs(table - goal).max(axis=1)
+        rows.append([fn(sxy, lab, pred) for fn in functions])
+    return np.asarray(rows, dtype=float)
+
+
+def _aggregate(table: np.ndarray, goal: np.ndarray | None) -> tuple[float, float, int, list[float]]:
+    """Grid-point score, its SD over clouds, the number of valid clouds and every cloud's value.
+
+    Without ``goal`` (one column): the mean of the finite per-cloud scores.
+    With ``goal``: each cloud's value is its largest deviation from ``goal``;
+    the score is the largest deviation of the column means over the clouds
+    where every score is finite.
+    """
+    per_cloud = table[:, 0] if goal is None else np.abs(table - goal).max(axis=1)
     valid = np.isfinite(per_cloud)
     if not valid.any():
         return float("nan"), float("nan"), 0, per_cloud.tolist()
-    score = float(np.abs(table[valid].mean(axis=0) - goal).max())
-    return score, float(per_cloud[valid].std()), int(valid.sum()), per_cloud.tolist()
+    score = per_cloud[valid].mean() if goal is None else np.abs(table[valid].mean(axis=0) - goal).max()
+    return float(score), float(per_cloud[valid].std()), int(valid.sum()), per_cloud.tolist()
 
 
 def _grid_values(values, name: str, integer: bool) -> list:
@@ -226,10 +220,10 @@ def grid_search(
     target = metric_target(metric)
     if target is None:
         fn, higher, name = metric_function(metric)
-        scorer = partial(_score_mean, fn)
+        functions, goal = [fn], None
     else:
-        (goal, name), higher = target, False
-        scorer = partial(_score_target, goal)
+        (values, name), higher = target, False
+        functions, goal = [_FUNCTIONS[k] for k in values], np.array(list(values.values()))
     eps_values = _grid_values(eps, "eps", integer=False)
     ms_values = _grid_values(min_samples, "min_samples", integer=True)
     if not (len(cluster_xy) == len(score_xy) == len(labels_true)):
@@ -251,7 +245,7 @@ def grid_search(
     rows = []
     for e in eps_values:
         for m in ms_values:
-            score, sd, n_valid, per_cloud = scorer(clouds, e, m)
+            score, sd, n_valid, per_cloud = _aggregate(_cloud_scores(functions, clouds, e, m), goal)
             rows.append({"eps": e, "min_samples": m, "score": score, "score_sd": sd, "n_valid": n_valid,
                          **{f"cloud_{i}": c for i, c in enumerate(per_cloud)}})
     grid = pd.DataFrame(rows)
