@@ -169,6 +169,15 @@ def test_cuda_falls_back_to_cpu_with_warning(graphs, caplog):
     assert next(model.parameters()).device.type == "cpu"
 
 
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_training_with_resident_graphs_matches_cpu(graphs):
+    _, cpu = train(_model(), graphs, epochs=2, batch_size=2, connectivity_radius=R, seed=0, progress=False)
+    model, gpu = train(_model(), graphs, epochs=2, batch_size=2, connectivity_radius=R, seed=0, device="cuda", progress=False)
+    assert next(model.parameters()).is_cuda
+    assert [h["loss"] for h in gpu] == pytest.approx([h["loss"] for h in cpu], rel=1e-3)
+
+
 def test_train_from_file_and_validation(graphs, tmp_path):
     path = ts.save_training_set(graphs, tmp_path / "set.pt")
     _, hist = train(_model(), path, epochs=1, connectivity_radius=R, seed=0, progress=False)

@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -90,6 +91,54 @@ def test_tiny_end_to_end(tmp_path):
     # a second run has nothing to do
     again = snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(TINY), "--config", *local_urls())
     assert "Nothing to be done" in again.stdout + again.stderr
+
+
+# ---------------------------------------------------------------- no silent days of CPU training
+
+WAYS_FORWARD = ("GPU machine", "profiles/slurm", "config/quick.yaml", "config/released.yaml", "max_cpu_training_hours=inf")
+
+
+def one_error_line(log_path):
+    lines = log_path.read_text().splitlines()
+    assert not any("Traceback" in line for line in lines), "\n".join(lines)
+    errors = [line for line in lines if line.startswith("error: ")]
+    assert len(errors) == 1, "\n".join(lines)
+    return errors[0]
+
+
+@pytest.mark.slow
+def test_paper_size_training_on_a_cpu_stops_with_its_estimate(tmp_path):
+    """The paper preset's Scenario 8 model without a GPU: the train job times a few steps and
+    stops, within 2 minutes, with one line giving the estimate and the ways forward."""
+    if not BENCHMARK.is_dir():
+        pytest.skip(f"benchmark data not found at {BENCHMARK}")
+    model = tmp_path / "results" / "models" / "scenario8" / "model.pt"
+    started = time.monotonic()
+    result = snakemake(str(model.relative_to(tmp_path)), "--cores", "2", "--directory", str(tmp_path),
+                       "--resources", "gpu=0", "--config", *local_urls(), check=False)
+    elapsed = time.monotonic() - started
+    assert result.returncode != 0
+    error = one_error_line(tmp_path / "logs" / "train" / "scenario8.log")
+    assert "training scenario8 on the CPU of" in error and "would take about" in error
+    assert all(way in error for way in WAYS_FORWARD), error
+    assert not model.exists()
+    # the training set is built first; the train job itself must stop within 2 minutes
+    training_set = pd.read_csv(tmp_path / "results" / "benchmarks" / "training_set" / "scenario8.tsv", sep="\t")
+    assert elapsed - float(training_set["s"].iloc[0]) < 120
+
+
+@pytest.mark.slow
+def test_cpu_training_limit_is_a_config_key_with_an_opt_in(tmp_path):
+    if not BENCHMARK.is_dir():
+        pytest.skip(f"benchmark data not found at {BENCHMARK}")
+    target = "results/models/scenario8/model.pt"
+    run = ("--cores", "1", "--directory", str(tmp_path), "--configfile", str(TINY), "--resources", "gpu=0", "--config", *local_urls())
+    refused = snakemake(target, *run, "max_cpu_training_hours=1e-9", check=False)
+    assert refused.returncode != 0
+    assert "over max_cpu_training_hours = 1e-09" in one_error_line(tmp_path / "logs" / "train" / "scenario8.log")
+    snakemake(target, *run, "max_cpu_training_hours=inf")
+    assert (tmp_path / target).stat().st_size > 0
+    assert "estimated training time on cpu" in (tmp_path / "logs" / "train" / "scenario8.log").read_text()
 
 
 # ---------------------------------------------------------------- simulated scenarios

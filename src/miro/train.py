@@ -62,6 +62,8 @@ __all__ = [
     "miro_loss",
     "balanced_class_weights",
     "train",
+    "training_step",
+    "completed_epochs",
     "resolve_device",
     "write_loss_log",
     "plot_loss_curve",
@@ -209,6 +211,19 @@ def miro_loss(
     return total
 
 
+def training_step(model, optimizer, batch, connectivity_radius: float, *, num_steps: int, **loss_settings) -> Tensor:
+    """One optimisation step on ``batch`` (already on the model's device): forward
+    over ``num_steps`` recurrent steps, :func:`miro_loss` with ``loss_settings``
+    (``nd_weight``, ``variant``, ``cutoff_step``, ``class_weight``,
+    ``class_weights``), backward, ``optimizer.step()``. Returns the detached loss."""
+    optimizer.zero_grad(set_to_none=True)
+    outputs = model(batch.x, batch.edge_index, batch.edge_attr, num_steps=num_steps)
+    loss = miro_loss(outputs, batch, connectivity_radius, **loss_settings)
+    loss.backward()
+    optimizer.step()
+    return loss.detach()
+
+
 # --------------------------------------------------------------------------
 # Helpers: device, determinism, RNG state, logs
 # --------------------------------------------------------------------------
@@ -299,6 +314,19 @@ def _atomic_save(obj, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def completed_epochs(checkpoint_dir) -> int:
+    """Epochs already done by the training state in ``checkpoint_dir`` (:func:`train`
+    resumes after them); 0 when there is none or it cannot be read."""
+    path = Path(checkpoint_dir) / CHECKPOINT_NAME
+    if not path.is_file():
+        return 0
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception:  # torch.load raises many types for a damaged file; train() reports it
+        return 0
+    return int(state["epoch"]) if isinstance(state, dict) and state.get("format") == _STATE_FORMAT else 0
+
+
 def write_loss_log(history: Sequence[dict], path) -> Path:
     """Write the per-epoch history as TSV with columns ``epoch``, ``loss``, ``seconds``."""
     path = Path(path)
@@ -362,6 +390,20 @@ def _check_dataset(dataset, variant: str) -> list:
         if getattr(graphs[0], name, None) is None:
             raise MiroInputError(f"dataset: graph 0 has no {name!r}; build graphs with miro.training_sets (variant {variant!r})")
     return graphs
+
+
+def _resident(graphs: list, dev: torch.device, max_share: float = 0.5) -> list:
+    """The training graphs moved to the GPU once, when they take at most ``max_share`` of
+    its free memory (batches are then collated there: no host-to-device copy per step);
+    unchanged on the CPU or when they do not fit."""
+    if dev.type != "cuda":
+        return graphs
+    size = sum(value.element_size() * value.numel() for g in graphs for _, value in g if torch.is_tensor(value))
+    free, _ = torch.cuda.mem_get_info(dev)
+    if size > max_share * free:
+        logger.info("training graphs (%.0f MB) stay on the host: more than %.0f %% of the GPU's free memory", size / 1e6, 100 * max_share)
+        return graphs
+    return [g.to(dev) for g in graphs]
 
 
 def _fingerprint(**kwargs) -> dict:
@@ -533,6 +575,7 @@ def train(
         np.random.seed(seed % 2**32)
         random.seed(seed)
 
+    graphs = _resident(graphs, dev)
     loader = DataLoader(graphs, batch_size=batch_size, shuffle=True, generator=loader_generator)
     bar = None
     if progress and start_epoch < epochs:
@@ -547,16 +590,11 @@ def train(
                 t0 = time.perf_counter()
                 total, count = 0.0, 0
                 for batch in loader:
-                    batch = batch.to(dev)
-                    optimizer.zero_grad(set_to_none=True)
-                    outputs = model(batch.x, batch.edge_index, batch.edge_attr, num_steps=k_steps)
-                    loss = miro_loss(
-                        outputs, batch, r, nd_weight=nd_weight, variant=variant,
+                    loss = training_step(
+                        model, optimizer, batch.to(dev), r, num_steps=k_steps, nd_weight=nd_weight, variant=variant,
                         cutoff_step=cutoff_step, class_weight=class_weight, class_weights=class_weights,
                     )
-                    loss.backward()
-                    optimizer.step()
-                    value = float(loss.detach())
+                    value = float(loss)
                     if not math.isfinite(value):
                         raise FloatingPointError(f"training loss became {value} in epoch {epoch}; lower lr or check the training graphs")
                     total += value

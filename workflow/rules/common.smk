@@ -234,9 +234,11 @@ def scenario_fovs(scenario):
 
 
 def test_fovs(wildcards):
-    """FOVs evaluated for a scenario: all chosen ones minus the training FOVs."""
+    """FOVs evaluated for a scenario: all chosen ones minus the training FOVs (the first
+    max_test_fovs of them when that is set: smoke runs)."""
     scenario = SCENARIOS[wildcards.scenario]
-    return [fov for fov in scenario_fovs(scenario) if fov not in scenario["training_fovs"]]
+    fovs = [fov for fov in scenario_fovs(scenario) if fov not in scenario["training_fovs"]]
+    return fovs[: config["max_test_fovs"]]
 
 
 TRAINING_KEYS = (

@@ -11,6 +11,8 @@ rule download_benchmark:
         manifest=repo_path(config["benchmark_manifest"]),
     log:
         "logs/download_benchmark/{dataset}.log",
+    benchmark:
+        "results/benchmarks/download_benchmark/{dataset}.tsv"
     conda:
         "../envs/miro.yaml"
     script:
@@ -25,6 +27,8 @@ rule download_released_weights:
         manifest=repo_path(config["released_weights_manifest"]),
     log:
         "logs/download_released_weights/{weights}.log",
+    benchmark:
+        "results/benchmarks/download_released_weights/{weights}.tsv"
     conda:
         "../envs/miro.yaml"
     script:
@@ -70,6 +74,8 @@ rule small_scale_dataset:
         scenario="|".join(SMALL_SCALE) or "(?!)",
     log:
         "logs/small_scale_dataset/{scenario}.log",
+    benchmark:
+        "results/benchmarks/small_scale_dataset/{scenario}.tsv"
     conda:
         "../envs/miro.yaml"
     script:

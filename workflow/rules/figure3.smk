@@ -46,6 +46,8 @@ rule figure3:
         gpu=1,
     log:
         "logs/figure3/{scenario}.log",
+    benchmark:
+        "results/benchmarks/figure3/{scenario}.tsv"
     conda:
         "../envs/miro.yaml"
     script:

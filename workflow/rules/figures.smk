@@ -22,6 +22,8 @@ rule figure2:
         title=lambda wildcards: SCENARIOS[wildcards.scenario].get("label", wildcards.scenario),
     log:
         "logs/figure2/{scenario}.log",
+    benchmark:
+        "results/benchmarks/figure2/{scenario}.tsv"
     conda:
         "../envs/miro.yaml"
     script:

@@ -15,6 +15,8 @@ rule stats:
         pairs=scenario_method_pairs(),
     log:
         "logs/stats.log",
+    benchmark:
+        "results/benchmarks/stats.tsv"
     conda:
         "../envs/miro.yaml"
     script:

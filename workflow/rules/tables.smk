@@ -22,6 +22,8 @@ rule table1:
         labels=scenario_labels(),
     log:
         "logs/table1.log",
+    benchmark:
+        "results/benchmarks/table1.tsv"
     conda:
         "../envs/miro.yaml"
     script:

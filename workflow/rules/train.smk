@@ -73,6 +73,8 @@ rule dbscan_params:
     threads: 2
     log:
         "logs/dbscan_params/{scenario}/{method}.log",
+    benchmark:
+        "results/benchmarks/dbscan_params/{scenario}/{method}.tsv"
     conda:
         "../envs/miro.yaml"
     script:

@@ -4,13 +4,16 @@ import hashlib
 import json
 import logging
 import os
+import platform
 
 import torch
 from script_utils import job_device, run
 
 from miro.download import sha256_of
+from miro.errors import MiroInputError
 from miro.model import MIRO
-from miro.train import train
+from miro.train import balanced_class_weights, completed_epochs, train
+from miro.training_cost import estimate_training_seconds, format_duration
 from miro.training_sets import load_training_set
 from miro.weights import save_checkpoint
 
@@ -31,6 +34,7 @@ def main(smk):
     torch.manual_seed(settings["seed"])
     model = MIRO(hidden_channels=settings["hidden_channels"], num_steps=settings["num_steps"], out_channels=2 + classes,
                  node_features=settings["node_features"])
+    check_training_time(smk, model, graphs, settings, radius, variant, device, checkpoint_dir, classes)
     model, history = train(
         model, graphs,
         epochs=settings["epochs"], batch_size=settings["batch_size"], lr=settings["lr"],
@@ -43,6 +47,35 @@ def main(smk):
     save_checkpoint(model.cpu(), smk.output.model, connectivity_radius=radius,
                     metadata={"scenario": smk.wildcards.scenario, "training": settings, "device": device})
     logging.info("trained on %s: final loss %.4f, %.0f s", device, history[-1]["loss"], sum(h["seconds"] for h in history))
+
+
+def check_training_time(smk, model, graphs, settings, radius, variant, device, checkpoint_dir, classes):
+    """Measure what the remaining epochs will cost here; on the CPU refuse a training
+    estimated above max_cpu_training_hours (null = no limit) with the ways forward."""
+    epochs = settings["epochs"] - completed_epochs(checkpoint_dir)
+    if epochs <= 0:
+        return
+    cost = estimate_training_seconds(
+        model, graphs, epochs=epochs, batch_size=settings["batch_size"], lr=settings["lr"],
+        connectivity_radius=radius, device=device, nd_weight=settings["nd_weight"], variant=variant["variant"],
+        cutoff_step=variant["cutoff_step"] if variant["variant"] == "multiscale" else None,
+        class_weight=variant["class_weight"],
+        class_weights=balanced_class_weights(graphs, classes) if variant["class_balance"] and classes else None,
+    )
+    logging.info("estimated training time on %s: %s (%d epochs of %s)", device, format_duration(cost.seconds),
+                 epochs, format_duration(cost.seconds_per_epoch))
+    limit = smk.config["max_cpu_training_hours"]
+    if device != "cpu" or limit is None or cost.seconds <= limit * 3600:
+        return
+    raise MiroInputError(
+        f"training {smk.wildcards.scenario} on the CPU of {platform.node()} would take about "
+        f"{format_duration(cost.seconds)} with {torch.get_num_threads()} threads ({epochs} epochs of "
+        f"{len(graphs)} graphs, measured here), over max_cpu_training_hours = {limit:g}: run it on a GPU machine "
+        "or through a cluster (--workflow-profile profiles/slurm), or run the CPU-sized preset "
+        "(make reproduce CONFIG=config/quick.yaml) or the authors' weights without training "
+        "(make reproduce CONFIG=config/released.yaml), or train on the CPU anyway "
+        "(--config max_cpu_training_hours=inf)"
+    )
 
 
 if __name__ == "__main__":
