@@ -24,6 +24,7 @@ localrules:
     stats,
     table1,
     figure2,
+    provenance,
 
 
 include: "workflow/rules/data.smk"
@@ -37,9 +38,11 @@ include: "workflow/rules/figure4a.smk"
 include: "workflow/rules/figure3.smk"
 include: "workflow/rules/nup96.smk"
 include: "workflow/rules/nanoclusters.smk"
+include: "workflow/rules/provenance.smk"
 
 
 rule all:
     default_target: True
     input:
         final_outputs(),
+        "results/provenance.json",

@@ -88,6 +88,11 @@ def test_tiny_end_to_end(tmp_path):
     assert params["mode"] == "tuned" and params["tuned_on_fovs"] == [32, 48, 28]
     assert params["chosen"] == {"eps": params["tuned"]["eps"], "min_samples": params["tuned"]["min_samples"]}
     assert "### DBSCAN parameters" in (results / "tables" / "paper_comparison.md").read_text()
+    # the provenance record lists every output but timings, and the run's seeds
+    record = json.loads((results / "provenance.json").read_text())
+    assert {"tables/table1.csv", "models/scenario8/model.pt", "training_sets/scenario6_blinking.pt"} <= set(record["files"])
+    assert not any(name.startswith("benchmarks/") or "/checkpoints/" in name for name in record["files"])
+    assert record["seeds"]["training.seed"] == 0 and len(record["commit"] or "x" * 40) == 40
     # a second run has nothing to do
     again = snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(TINY), "--config", *local_urls())
     assert "Nothing to be done" in again.stdout + again.stderr
@@ -139,6 +144,45 @@ def test_cpu_training_limit_is_a_config_key_with_an_opt_in(tmp_path):
     snakemake(target, *run, "max_cpu_training_hours=inf")
     assert (tmp_path / target).stat().st_size > 0
     assert "estimated training time on cpu" in (tmp_path / "logs" / "train" / "scenario8.log").read_text()
+
+
+# ---------------------------------------------------------------- same inputs, same outputs
+
+
+@pytest.mark.slow
+def test_outputs_do_not_depend_on_cores_or_neighbouring_jobs(tmp_path):
+    """The tiny config (one ground-truth and one blinking scenario, each trained) run twice at the
+    same time, with --cores 1 and --cores 2: byte-identical training sets, models, labels, metrics
+    and tables."""
+    if not BENCHMARK.is_dir():
+        pytest.skip(f"benchmark data not found at {BENCHMARK}")
+    from miro.provenance import collect, compare_runs, format_comparison, write_record
+
+    methods = tmp_path / "methods.yaml"
+    methods.write_text("methods: [DBSCAN, MIRO]\n")
+    targets = ["results/tables/table1.csv", "results/tables/stats.csv"]
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    runs = {}
+    for cores in (1, 2):
+        folder = tmp_path / f"cores{cores}"
+        command = [*SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), *targets, "--cores", str(cores),
+                   "--directory", str(folder), "--configfile", str(TINY), str(methods), "--resources", "gpu=0",
+                   "--config", *local_urls()]
+        runs[folder] = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for folder, process in runs.items():
+        output, _ = process.communicate(timeout=1500)
+        assert process.returncode == 0, output[-4000:]
+        write_record(collect(folder / "results", {}), folder / "results" / "provenance.json")
+    a, b = (folder / "results" / "provenance.json" for folder in runs)
+    comparison = compare_runs(a, b)
+    report = format_comparison(comparison)
+    # loss.tsv holds each epoch's seconds next to its loss: only that column may differ
+    timing = {name: text for name, text in comparison["differ"].items() if name.endswith("loss.tsv")}
+    assert all(text.startswith("seconds:") for text in timing.values()), report
+    assert set(comparison["differ"]) == set(timing) and not comparison["only_a"] and not comparison["only_b"], report
+    for kind in ("training_sets", "models", "labels", "metrics", "tables"):
+        assert any(name.startswith(kind + "/") for name in json.loads(a.read_text())["files"]), kind
+    assert {"training_sets/scenario6_blinking.pt", "models/scenario6_blinking/model.pt"} <= set(json.loads(a.read_text())["files"])
 
 
 # ---------------------------------------------------------------- simulated scenarios

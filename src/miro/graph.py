@@ -65,6 +65,11 @@ MEAN_SHIFT_RADII = (0.25, 0.5, 1.0)
 #: Components with fewer nodes than this use a dense eigensolver, as in
 #: PyG's ``AddLaplacianEigenvectorPE.SPARSE_THRESHOLD``.
 SPARSE_THRESHOLD = 100
+#: Seed of the sparse eigensolver's start vector. Without one, ARPACK draws it
+#: from a generator whose state carries over from every earlier call in the
+#: process, so the same graph got eigenvectors differing by up to 1e-10
+#: depending on what was computed before it.
+EIGSH_START_SEED = 0
 
 
 def _as_xy(xy, name: str = "xy") -> np.ndarray:
@@ -312,7 +317,9 @@ def laplacian_eigenvector_pe(edge_index, num_nodes: int, k: int = 5) -> torch.Te
     ``AddLaplacianEigenvectorPE(k, is_undirected=True)`` followed by
     ``abs()`` (method notes §2.6): dense ``numpy.linalg.eigh`` below
     100 nodes, otherwise ``scipy.sparse.linalg.eigsh(L, k=k+1, which="SA")``;
-    ``abs()`` removes PyG's random sign.
+    ``abs()`` removes PyG's random sign. Unlike PyG, ``eigsh`` starts from a
+    fixed pseudo-random vector (:data:`EIGSH_START_SEED`), so a graph's
+    encoding does not depend on earlier calls (bitwise-reproducible runs).
 
     Parameters
     ----------
@@ -366,7 +373,8 @@ def laplacian_eigenvector_pe(edge_index, num_nodes: int, k: int = 5) -> torch.Te
         if size < SPARSE_THRESHOLD or size <= k + 2:
             w, v = np.linalg.eigh(sub.toarray())
         else:
-            w, v = eigsh(sub, k=k + 1, which="SA", return_eigenvectors=True)
+            start = np.random.default_rng(EIGSH_START_SEED).uniform(-1.0, 1.0, size)
+            w, v = eigsh(sub, k=k + 1, which="SA", v0=start, return_eigenvectors=True)
         idx = np.argsort(w, kind="stable")[: k + 1]
         for j in idx:
             values.append(w[j])

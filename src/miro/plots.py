@@ -510,13 +510,14 @@ def save_figure(fig: Figure, path_png, path_svg=None, *, dpi: int = 300) -> list
         The files written.
     """
     written = []
-    with mpl.rc_context({"svg.fonttype": "none"}):
+    # no date and fixed element ids in SVGs: the same figure gives the same bytes
+    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "miro"}):
         for path, fmt in ((path_png, "png"), (path_svg, "svg")):
             if path is None:
                 continue
             path = Path(path)
             path.parent.mkdir(parents=True, exist_ok=True)
-            fig.savefig(path, format=fmt, dpi=dpi, facecolor="white")
+            fig.savefig(path, format=fmt, dpi=dpi, facecolor="white", metadata={"Date": None} if fmt == "svg" else None)
             written.append(path)
     return written
 

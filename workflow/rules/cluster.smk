@@ -32,7 +32,7 @@ rule miro_dbscan:
     params:
         fovs=test_fovs,
         miro=miro_inference_settings,
-    threads: 2
+    threads: config["torch_threads"]
     resources:
         gpu=1,
     log:

@@ -41,7 +41,7 @@ rule figure3:
         class_names=class_names,
         clustering=config["classification"]["clustering"],
         title=lambda wildcards: SCENARIOS[wildcards.scenario].get("label", wildcards.scenario),
-    threads: 2
+    threads: config["torch_threads"]
     resources:
         gpu=1,
     log:

@@ -43,7 +43,7 @@ if MAKE_FIGURE4A:
             simulation=FIGURE4A["simulation"],
             length_nm=figure4a_length_nm(),
             miro=figure4a_miro_settings,
-        threads: 2
+        threads: config["torch_threads"]
         resources:
             gpu=1,
         log:

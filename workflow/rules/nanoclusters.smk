@@ -41,7 +41,7 @@ if MAKE_NANOCLUSTERS:
             miro=nanoclusters_miro_settings(),
             length_nm=nanoclusters_length_nm(),
             zoom_regions=NANOCLUSTERS.get("zoom_regions", 3),
-        threads: 2
+        threads: config["torch_threads"]
         resources:
             gpu=1,
         log:

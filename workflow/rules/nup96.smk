@@ -59,7 +59,7 @@ if MAKE_NUP96:
             length_nm=nup96_length_nm(),
             overlap_nm=NUP96["overlap_nm"],
             zoom_nm=NUP96["zoom_nm"],
-        threads: 2
+        threads: config["torch_threads"]
         resources:
             gpu=1,
         log:

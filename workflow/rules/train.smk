@@ -44,7 +44,7 @@ rule train:
         variant=model_variant,
         # survives an interrupted job, so a rerun resumes from the last epoch
         checkpoint_dir=lambda wildcards, output: os.path.join(os.path.dirname(output.model), "checkpoints"),
-    threads: 2
+    threads: config["torch_threads"]
     resources:
         gpu=1,
         mem_mb=8000,
@@ -70,7 +70,7 @@ rule dbscan_params:
         selection=dbscan_selection,
         training_fovs=lambda wildcards: SCENARIOS[wildcards.scenario]["training_fovs"],
         miro=miro_inference_settings,
-    threads: 2
+    threads: config["torch_threads"]
     log:
         "logs/dbscan_params/{scenario}/{method}.log",
     benchmark:

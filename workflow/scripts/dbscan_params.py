@@ -4,8 +4,7 @@ grid search on the training FOVs (never a test FOV); writes both and the one use
 import json
 import logging
 
-import torch
-from script_utils import run
+from script_utils import run, set_torch_threads
 
 from miro.inference import squeeze_fov
 from miro.io import list_fovs, read_localizations
@@ -14,7 +13,7 @@ from miro.weights import load_checkpoint
 
 
 def main(smk):
-    torch.set_num_threads(smk.threads)
+    set_torch_threads(smk)
     selection, files = smk.params.selection, list_fovs(smk.input.data)
     tables = [read_localizations(files[fov], require_labels=True) for fov in smk.params.training_fovs]
     xy = [t[["x", "y"]].to_numpy() for t in tables]

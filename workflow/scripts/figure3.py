@@ -4,8 +4,7 @@ confusion matrix and per-class F1 over all of them, and the example-FOV figure."
 import logging
 
 import pandas as pd
-import torch
-from script_utils import chosen_dbscan, job_device, run
+from script_utils import chosen_dbscan, job_device, run, set_torch_threads
 
 from miro.classification import classification_report, classify_fov, confusion_matrix
 from miro.io import list_fovs, read_localizations, write_csv
@@ -14,7 +13,7 @@ from miro.weights import load_checkpoint
 
 
 def main(smk):
-    torch.set_num_threads(smk.threads)
+    set_torch_threads(smk)
     device = job_device(smk)
     miro, names = smk.params.miro, list(smk.params.class_names)
     dbscan = chosen_dbscan(smk.input.params)

@@ -21,8 +21,7 @@ import json
 import logging
 
 import numpy as np
-import torch
-from script_utils import chosen_dbscan, job_device, run
+from script_utils import chosen_dbscan, job_device, run, set_torch_threads
 from seeding import fov_rng
 
 from miro.clustering import dbscan_labels
@@ -56,7 +55,7 @@ def tune(smk, squeeze):
 
 
 def main(smk):
-    torch.set_num_threads(smk.threads)
+    set_torch_threads(smk)
     device = job_device(smk)
     miro, length = smk.params.miro, smk.params.length_nm
     model, _ = load_checkpoint(smk.input.model, num_steps=miro["num_steps"], map_location=device)

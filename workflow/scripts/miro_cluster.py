@@ -2,8 +2,7 @@
 
 import logging
 
-import torch
-from script_utils import chosen_dbscan, job_device, run
+from script_utils import chosen_dbscan, job_device, run, set_torch_threads
 
 from miro.inference import miro_dbscan
 from miro.io import list_fovs, read_localizations, write_labels
@@ -11,7 +10,7 @@ from miro.weights import load_checkpoint
 
 
 def main(smk):
-    torch.set_num_threads(smk.threads)
+    set_torch_threads(smk)
     device = job_device(smk)
     miro = smk.params.miro
     dbscan = chosen_dbscan(smk.input.params)

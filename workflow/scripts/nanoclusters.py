@@ -22,8 +22,7 @@ nm with the chosen DBSCAN.json parameters.
 import logging
 
 import pandas as pd
-import torch
-from script_utils import chosen_dbscan, job_device, run
+from script_utils import chosen_dbscan, job_device, run, set_torch_threads
 
 from miro.clustering import dbscan_labels
 from miro.io import read_localizations, write_csv
@@ -36,7 +35,7 @@ METHODS = ("MIRO+DBSCAN", "DBSCAN")
 
 
 def main(smk):
-    torch.set_num_threads(smk.threads)
+    set_torch_threads(smk)
     device = job_device(smk)
     miro, length = smk.params.miro, float(smk.params.length_nm)
     model, _ = load_checkpoint(smk.input.model, num_steps=miro["num_steps"], map_location=device)

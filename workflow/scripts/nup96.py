@@ -30,8 +30,7 @@ import logging
 from pathlib import Path
 
 import pandas as pd
-import torch
-from script_utils import chosen_dbscan, job_device, run
+from script_utils import chosen_dbscan, job_device, run, set_torch_threads
 
 from miro.download import verify_file
 from miro.errors import MiroInputError
@@ -52,7 +51,7 @@ def fit_or_none(fit, *args, **kwargs):
 
 
 def main(smk):
-    torch.set_num_threads(smk.threads)
+    set_torch_threads(smk)
     device = job_device(smk)
     digest = verify_file(smk.input.data, sidecar=smk.input.get("checksum"), sha256=smk.params.sha256, pinned_by="nup96.sha256")
     xy = read_localizations(smk.input.data)[["x", "y"]].to_numpy()

@@ -6,6 +6,8 @@ import json
 import logging
 import sys
 
+import torch
+
 from miro.errors import MiroInputError
 from miro.train import resolve_device
 
@@ -19,6 +21,13 @@ def run(main, smk):
     except MiroInputError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(1)
+
+
+def set_torch_threads(smk):
+    """PyTorch intra-op threads = config torch_threads, whatever Snakemake allotted the
+    job: a sum split over another number of threads rounds differently, so a fixed
+    count keeps every model and label independent of --cores."""
+    torch.set_num_threads(smk.config["torch_threads"])
 
 
 def job_device(smk):

@@ -7,7 +7,7 @@ import os
 import platform
 
 import torch
-from script_utils import job_device, run
+from script_utils import job_device, run, set_torch_threads
 
 from miro.download import sha256_of
 from miro.errors import MiroInputError
@@ -19,7 +19,7 @@ from miro.weights import save_checkpoint
 
 
 def main(smk):
-    torch.set_num_threads(smk.threads)
+    set_torch_threads(smk)
     settings, radius = smk.params.settings, smk.params.connectivity_radius
     device = job_device(smk)
     # one checkpoint folder per (settings, variant, training set): a rerun after a config change starts
