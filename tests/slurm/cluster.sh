@@ -3,12 +3,15 @@
 # and for trying profiles/slurm by hand. Needs root and the Debian packages
 # slurm-wlm and munge (.ci/run installs them).
 #
-#   tests/slurm/cluster.sh start   # write /etc/slurm/slurm.conf, start munged (if needed), slurmctld, slurmd
-#   tests/slurm/cluster.sh stop    # cancel jobs, stop what `start` started, remove /etc/slurm/slurm.conf
+#   tests/slurm/cluster.sh start   # write /etc/slurm/{slurm,gres}.conf, start munged (if needed), slurmctld, slurmd
+#   tests/slurm/cluster.sh stop    # cancel jobs, stop what `start` started, remove both .conf files
 #
 # Environment: MIRO_SLURM_STATE (state/log dir, default /tmp/miro-slurm),
-# MIRO_SLURM_PARTITION (default debug), MIRO_SLURM_CTLD_PORT/MIRO_SLURM_SLURMD_PORT
-# (default 6817/6818).
+# MIRO_SLURM_PARTITION (the default, CPU partition; default debug),
+# MIRO_SLURM_GPU_PARTITION (the GPU partition; default gpu),
+# MIRO_SLURM_CTLD_PORT/MIRO_SLURM_SLURMD_PORT (default 6817/6818).
+# The node has one GRES gpu (gres.conf: File=/dev/null, no real GPU needed), so
+# `sbatch -p gpu --gpus=1` (or --gres=gpu:1) jobs are scheduled, one at a time.
 # No slurmdbd: `sacct` does not work on this cluster; poll with
 # `--slurm-status-command squeue` (finished jobs stay visible for MinJobAge=600 s).
 set -euo pipefail
@@ -16,9 +19,12 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 STATE="${MIRO_SLURM_STATE:-/tmp/miro-slurm}"
 PARTITION="${MIRO_SLURM_PARTITION:-debug}"
+GPU_PARTITION="${MIRO_SLURM_GPU_PARTITION:-gpu}"
+GPU_FILE=/dev/null   # gres.conf's File= must exist; a character device every Linux has
 CTLD_PORT="${MIRO_SLURM_CTLD_PORT:-6817}"
 SLURMD_PORT="${MIRO_SLURM_SLURMD_PORT:-6818}"
 CONF=/etc/slurm/slurm.conf
+GRES_CONF=/etc/slurm/gres.conf
 MARKER="# MIRO single-node test cluster"
 MEM_MARGIN_MB=1024   # RealMemory = physical memory minus this, so slurmd never reports less than configured
 
@@ -69,21 +75,24 @@ write_conf() {
     mem=$(( mem > 2 * MEM_MARGIN_MB ? mem - MEM_MARGIN_MB : mem / 2 ))
     install -d -m 0755 /etc/slurm
     sed -e "s|@HOST@|$host|g" -e "s|@STATE@|$STATE|g" -e "s|@CPUS@|$cpus|g" \
-        -e "s|@MEM_MB@|$mem|g" -e "s|@PARTITION@|$PARTITION|g" \
+        -e "s|@MEM_MB@|$mem|g" -e "s|@PARTITION@|$PARTITION|g" -e "s|@GPU_PARTITION@|$GPU_PARTITION|g" \
         -e "s|@CTLD_PORT@|$CTLD_PORT|g" -e "s|@SLURMD_PORT@|$SLURMD_PORT|g" \
         "$HERE/slurm.conf.in" >"$CONF"
-    say "wrote $CONF: node $host, CPUs=$cpus, RealMemory=$mem MB, partition $PARTITION"
+    sed -e "s|@HOST@|$host|g" -e "s|@GPU_FILE@|$GPU_FILE|g" "$HERE/gres.conf.in" >"$GRES_CONF"
+    say "wrote $CONF and $GRES_CONF: node $host, CPUs=$cpus, RealMemory=$mem MB, Gres=gpu:1, partitions $PARTITION (default) and $GPU_PARTITION"
 }
 
-ours() { [[ -f "$CONF" ]] && head -n 1 "$CONF" | grep -qF "$MARKER"; }
+ours() { [[ -f "${1:-$CONF}" ]] && head -n 1 "${1:-$CONF}" | grep -qF "$MARKER"; }
 
 stop() {
     if ours; then
         # the running cluster's state dir, even if it was started with another MIRO_SLURM_STATE
         STATE="$(sed -n 's|^StateSaveLocation=\(.*\)/slurmctld$|\1|p' "$CONF")"
-        PARTITION="$(sed -n 's|^PartitionName=\([^ ]*\) .*|\1|p' "$CONF")"
         if alive "$STATE/slurmctld.pid"; then
-            scancel --full --quiet --partition="$PARTITION" 2>/dev/null || true
+            local partition
+            for partition in $(sed -n 's|^PartitionName=\([^ ]*\) .*|\1|p' "$CONF"); do
+                scancel --full --quiet --partition="$partition" 2>/dev/null || true
+            done
             sleep 1
         fi
     fi
@@ -93,6 +102,7 @@ stop() {
         stop_pidfile munged "$STATE/munged.pid"
         rm -f "$STATE/munged.pid"
     fi
+    if ours "$GRES_CONF"; then rm -f "$GRES_CONF"; fi
     if ours; then rm -f "$CONF"; fi
 }
 
@@ -102,9 +112,13 @@ start() {
     for cmd in slurmctld slurmd sbatch squeue sinfo scancel munged munge; do
         command -v "$cmd" >/dev/null || die "$cmd not found (apt-get install slurm-wlm munge)"
     done
-    if [[ -f "$CONF" ]] && ! ours; then
-        die "$CONF exists and was not written by this script; refusing to overwrite it"
-    fi
+    local conf
+    for conf in "$CONF" "$GRES_CONF"; do
+        if [[ -f "$conf" ]] && ! ours "$conf"; then
+            die "$conf exists and was not written by this script; refusing to overwrite it"
+        fi
+    done
+    [[ -e "$GPU_FILE" ]] || die "$GPU_FILE (gres.conf File= of the pretend GPU) does not exist"
     (stop)   # a cluster left over by an interrupted run (subshell: keeps this run's STATE)
     # only this script's own files: MIRO_SLURM_STATE may point at a directory with other content
     rm -rf "$STATE/slurmctld" "$STATE/slurmd" "$STATE"/slurm*.log "$STATE"/slurm*.pid
@@ -115,8 +129,9 @@ start() {
     slurmd || die "slurmd failed to start (see $STATE/slurmd.log)"
     local i state=""
     for i in $(seq 60); do
-        state="$(sinfo --noheader --partition="$PARTITION" --format=%t 2>/dev/null || true)"
-        [[ "$state" == idle ]] && { say "node is idle; cluster ready (logs in $STATE)"; return 0; }
+        state="$(sinfo --noheader --partition="$PARTITION,$GPU_PARTITION" --format=%t 2>/dev/null || true)"
+        # one line per partition (the same node): "idle" for each
+        [[ -n "$state" && -z "$(grep -v '^idle$' <<<"$state")" ]] && { say "node is idle; cluster ready (logs in $STATE)"; return 0; }
         sleep 0.5
     done
     tail -n 20 "$STATE/slurmctld.log" "$STATE/slurmd.log" >&2 || true
