@@ -42,7 +42,12 @@ def test_committed_manifest_covers_the_whole_benchmark(manifest):
 
 def test_committed_manifest_agrees_with_the_shared_copy(benchmark_dir, manifest):
     local = build_manifest(benchmark_dir)
-    assert len(local) == 8 * 50 + 15  # GT and MB of scenarios 5, 6, 8, 9 + FGFR1
+    # at least GT and MB of scenarios 5, 6, 8, 9 (Table 1) and FGFR1; any further folder must match too
+    per_folder = local.groupby("folder").size()
+    for scenario in (5, 6, 8, 9):
+        for kind in ("Ground Truth", "Multiple Blinking"):
+            assert per_folder[f"{kind} - Scenario {scenario}"] == 50
+    assert per_folder["FGFR1 C8 nb AF647 on MCF7 cells"] == 15
     merged = local.merge(manifest, on=["folder", "file"], suffixes=("_local", "_manifest"), how="left")
     assert merged["sha256_manifest"].notna().all()
     assert (merged["sha256_local"] == merged["sha256_manifest"]).all()
