@@ -49,14 +49,28 @@ def test_every_preset_builds_a_dag(preset, tmp_path):
     assert "rule all" in result.stdout or "all" in result.stdout
 
 
-@pytest.mark.slow
-def test_tiny_end_to_end(tmp_path):
+@pytest.fixture(scope="module")
+def tiny_runs(tmp_path_factory):
+    """The whole tiny workflow run twice at the same time, with --cores 1 and --cores 2:
+    {cores: run folder}."""
     if not BENCHMARK.is_dir():
         pytest.skip(f"benchmark data not found at {BENCHMARK}")
-    snakemake(
-        "--cores", "2", "--directory", str(tmp_path), "--configfile", str(TINY),
-        "--resources", "gpu=0", "--config", *local_urls(),
-    )
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    runs = {}
+    for cores in (1, 2):
+        folder = tmp_path_factory.mktemp(f"tiny-cores{cores}")
+        command = [*SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), "--cores", str(cores), "--directory", str(folder),
+                   "--configfile", str(TINY), "--resources", "gpu=0", "--config", *local_urls()]
+        runs[cores] = (folder, subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    for folder, process in runs.values():
+        output, _ = process.communicate(timeout=1800)
+        assert process.returncode == 0, output[-4000:]
+    return {cores: folder for cores, (folder, _) in runs.items()}
+
+
+@pytest.mark.slow
+def test_tiny_end_to_end(tiny_runs):
+    tmp_path = tiny_runs[2]
     results = tmp_path / "results"
     table = pd.read_csv(results / "tables" / "table1.csv")
     assert set(table["method"]) == {"DBSCAN", "MIRO", "MIRO_released"}
@@ -80,7 +94,8 @@ def test_tiny_end_to_end(tmp_path):
         "--cores", "1", "--directory", str(tmp_path), "--configfile", str(TINY), "--config", *local_urls(),
         "--report", str(tmp_path / "report.html"),
     )
-    assert "figure2" in (tmp_path / "report.html").read_text(errors="ignore")
+    report = (tmp_path / "report.html").read_text(errors="ignore")
+    assert "figure2" in report and "provenance.json" in report
     # training: loss per epoch, a model file, and DBSCAN parameters tuned on the training FOVs only
     loss = pd.read_csv(results / "models" / "scenario8" / "loss.tsv", sep="\t")
     assert len(loss) == 1 and loss["loss"].notna().all()
@@ -150,39 +165,22 @@ def test_cpu_training_limit_is_a_config_key_with_an_opt_in(tmp_path):
 
 
 @pytest.mark.slow
-def test_outputs_do_not_depend_on_cores_or_neighbouring_jobs(tmp_path):
-    """The tiny config (one ground-truth and one blinking scenario, each trained) run twice at the
-    same time, with --cores 1 and --cores 2: byte-identical training sets, models, labels, metrics
-    and tables."""
-    if not BENCHMARK.is_dir():
-        pytest.skip(f"benchmark data not found at {BENCHMARK}")
-    from miro.provenance import collect, compare_runs, format_comparison, write_record
+def test_outputs_do_not_depend_on_cores_or_neighbouring_jobs(tiny_runs):
+    """The tiny workflow (one ground-truth and one blinking scenario, each trained) run with --cores 1
+    and --cores 2 side by side: byte-identical training sets, models, labels, metrics, tables and figures."""
+    from miro.provenance import compare_runs, format_comparison
 
-    methods = tmp_path / "methods.yaml"
-    methods.write_text("methods: [DBSCAN, MIRO]\n")
-    targets = ["results/tables/table1.csv", "results/tables/stats.csv"]
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    runs = {}
-    for cores in (1, 2):
-        folder = tmp_path / f"cores{cores}"
-        command = [*SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), *targets, "--cores", str(cores),
-                   "--directory", str(folder), "--configfile", str(TINY), str(methods), "--resources", "gpu=0",
-                   "--config", *local_urls()]
-        runs[folder] = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    for folder, process in runs.items():
-        output, _ = process.communicate(timeout=1500)
-        assert process.returncode == 0, output[-4000:]
-        write_record(collect(folder / "results", {}), folder / "results" / "provenance.json")
-    a, b = (folder / "results" / "provenance.json" for folder in runs)
-    comparison = compare_runs(a, b)
+    comparison = compare_runs(tiny_runs[1], tiny_runs[2])
     report = format_comparison(comparison)
     # loss.tsv holds each epoch's seconds next to its loss: only that column may differ
     timing = {name: text for name, text in comparison["differ"].items() if name.endswith("loss.tsv")}
     assert all(text.startswith("seconds:") for text in timing.values()), report
     assert set(comparison["differ"]) == set(timing) and not comparison["only_a"] and not comparison["only_b"], report
-    for kind in ("training_sets", "models", "labels", "metrics", "tables"):
-        assert any(name.startswith(kind + "/") for name in json.loads(a.read_text())["files"]), kind
-    assert {"training_sets/scenario6_blinking.pt", "models/scenario6_blinking/model.pt"} <= set(json.loads(a.read_text())["files"])
+    files = json.loads((tiny_runs[1] / "results" / "provenance.json").read_text())["files"]
+    for kind in ("training_sets", "models", "dbscan_params", "labels", "metrics", "tables", "figures"):
+        assert any(name.startswith(kind + "/") for name in files), kind
+    assert {"training_sets/scenario6_blinking.pt", "models/scenario6_blinking/model.pt"} <= set(files)
+    assert comparison["inputs"] == [], report  # same commit, config, packages and machine
 
 
 # ---------------------------------------------------------------- simulated scenarios
