@@ -8,6 +8,8 @@ rule training_set:
         graphs="results/training_sets/{scenario}.pt",
     wildcard_constraints:
         scenario="|".join(TRAINED),
+    # trainings first (see rule train)
+    priority: 1
     params:
         training_fovs=lambda wildcards: SCENARIOS[wildcards.scenario]["training_fovs"],
         training_set=lambda wildcards: training_set_of(wildcards.scenario),
@@ -38,6 +40,9 @@ rule train:
         ),
     wildcard_constraints:
         scenario="|".join(TRAINED),
+    # the longest jobs start as soon as their training set exists: a GPU is kept busy from
+    # the start, and a CPU-only machine reaches the CPU-time check within minutes
+    priority: 2
     params:
         settings=training_settings,
         connectivity_radius=lambda wildcards: SCENARIOS[wildcards.scenario]["miro"]["connectivity_radius"],
