@@ -8,8 +8,10 @@ rule training_set:
         graphs="results/training_sets/{scenario}.pt",
     wildcard_constraints:
         scenario="|".join(TRAINED),
-    # trainings first (see rule train)
+    # trainings first (see rule train); as many cores as a training, so that a finished
+    # training set frees them for its training instead of a one-core job taking one
     priority: 1
+    threads: config["torch_threads"]
     params:
         training_fovs=lambda wildcards: SCENARIOS[wildcards.scenario]["training_fovs"],
         training_set=lambda wildcards: training_set_of(wildcards.scenario),

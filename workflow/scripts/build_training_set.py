@@ -3,13 +3,14 @@
 
 import logging
 
-from script_utils import run
+from script_utils import run, set_torch_threads
 from seeding import fov_rng
 
 from miro.training_sets import build_training_set, save_training_set, simulated_graphs, source_from_benchmark
 
 
 def main(smk):
+    set_torch_threads(smk)
     settings, spec = smk.params.settings, smk.params.training_set
     if spec["builder"] == "simulated":
         # dataset_size fresh FOVs of the scenario's simulator, seeded by the key '<scenario>:training'
