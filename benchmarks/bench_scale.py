@@ -14,17 +14,27 @@ so that peak memory is not inherited from earlier runs:
   min_samples 4: the benchmark's Scenario 8 DBSCAN settings).
 
 Wall time counts everything after the localizations are loaded (model
-loading, tiling, graphs, network, DBSCAN). Peak memory is the largest
-resident set size: ``resource.getrusage`` of the measuring process, and,
-with worker processes, the sum of the RSS of the process and its workers
-sampled every 0.2 s with psutil (an upper bound: forked workers share
-pages). ARI against the simulated ground truth is printed as a sanity check.
+loading, tiling, graphs, network, DBSCAN). The MIRO row splits the squeeze
+as :mod:`miro.tiling` logs it: the workers' start method, graph building
+(seconds summed over the processes that built graphs), the network (in the
+workers on the CPU, in the measuring process on a GPU), how long the
+measuring process waited for the workers, and when the first result came.
+Peak memory is the largest resident set size: ``resource.getrusage`` of the
+measuring process, and, with worker processes, the sum of the RSS of the
+process and its children sampled every 0.2 s with psutil (an upper bound:
+the workers share pages with the fork server they are forked from, which is
+counted too). ARI against the simulated ground truth is printed as a sanity
+check.
 
 Usage::
 
     python benchmarks/bench_scale.py                       # 1e5, 3e5, 1e6 on the CPU
     python benchmarks/bench_scale.py --sizes 1e5 3e5 --device cpu
     python benchmarks/bench_scale.py --sizes 1e6 --workers 2
+    python benchmarks/bench_scale.py --sizes 1e6 --device cuda --timeout 600
+
+``--timeout`` stops a run that takes longer and prints where every thread
+of the measuring process was (faulthandler), so a hang shows its place.
 
 The model is ``model_scenario_8.pt`` of the authors (``--model``; default
 the shared copy), or, when that file is absent, a freshly initialised model
@@ -35,7 +45,9 @@ output says which.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
+import logging
 import os
 import platform
 import resource
@@ -70,11 +82,18 @@ def simulate_field(n: int, seed: int = 0):
 
 
 class _TreeSampler(threading.Thread):
-    """Peak of the summed RSS of this process and its children (psutil), sampled every 0.2 s."""
+    """Peak of the summed RSS of this process and its descendants, and their CPU seconds (psutil, every 0.2 s).
+
+    The workers are children of the fork server, not of this process, so
+    ``RUSAGE_CHILDREN`` misses them: a descendant's CPU time is its last
+    sample (up to 0.2 s per process lost at its end). Without psutil both
+    cover this process only.
+    """
 
     def __init__(self):
         super().__init__(daemon=True)
         self.peak = 0
+        self.cpu = {}  # (pid, create_time) -> user + system seconds
         self.stop = threading.Event()
 
     def run(self):
@@ -84,21 +103,37 @@ class _TreeSampler(threading.Thread):
             return
         me = psutil.Process()
         while not self.stop.is_set():
-            try:
-                total = me.memory_info().rss + sum(c.memory_info().rss for c in me.children(recursive=True))
-            except psutil.Error:
-                total = 0
+            total = me.memory_info().rss
+            for process in me.children(recursive=True):
+                try:
+                    total += process.memory_info().rss
+                    times = process.cpu_times()
+                    self.cpu[process.pid, process.create_time()] = times.user + times.system
+                except psutil.Error:
+                    pass
             self.peak = max(self.peak, total)
             self.stop.wait(0.2)
 
 
-def _cpu_seconds() -> float:
+def _own_cpu_seconds() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+    return own.ru_utime + own.ru_stime
+
+
+class _TilingTimings(logging.Handler):
+    """Keeps the phase timings that :func:`miro.tiling.tiled_squeeze` logs."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.summary = {}
+
+    def emit(self, record):
+        self.summary.update(getattr(record, "tiling", {}))
 
 
 def child(args) -> None:
+    if args.timeout:
+        faulthandler.dump_traceback_later(args.timeout, exit=True)
     # imports first: the timings below are the work, not Python start-up
     import torch
 
@@ -112,7 +147,7 @@ def child(args) -> None:
     xy = np.load(args.input)
     sampler = _TreeSampler()
     sampler.start()
-    cpu0 = _cpu_seconds()
+    cpu0 = _own_cpu_seconds()
     t0 = time.perf_counter()
     info = {}
     if args.method == "dbscan":
@@ -123,6 +158,9 @@ def child(args) -> None:
         else:
             torch.manual_seed(0)
             model = MIRO(hidden_channels=256, num_steps=STEPS).eval()
+        timings = _TilingTimings()
+        logging.getLogger("miro.tiling").addHandler(timings)
+        logging.getLogger("miro.tiling").setLevel(logging.INFO)
         t1 = time.perf_counter()
         squeezed = tiled_squeeze(
             model,
@@ -131,22 +169,21 @@ def child(args) -> None:
             tile_size_nm=2000.0,
             overlap_nm=args.overlap,
             device=args.device,
-            progress=False,
+            progress=args.progress,
             workers=args.workers,
             batch_tiles=args.batch_tiles,
         )
         t2 = time.perf_counter()
         labels = dbscan_labels(squeezed, MIRO_EPS, MIRO_MIN_SAMPLES)
         t3 = time.perf_counter()
-        info = {"load_s": t1 - t0, "squeeze_s": t2 - t1, "dbscan_s": t3 - t2, "tiles": tile_layout(xy, 2000.0, args.overlap).n_tiles}
+        info = {"load_s": t1 - t0, "squeeze_s": t2 - t1, "dbscan_s": t3 - t2, "tiles": tile_layout(xy, 2000.0, args.overlap).n_tiles, "tiling": timings.summary}
     wall = time.perf_counter() - t0
-    info["cpu_s"] = _cpu_seconds() - cpu0
     sampler.stop.set()
     sampler.join()
+    info["cpu_s"] = _own_cpu_seconds() - cpu0 + sum(sampler.cpu.values())
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     np.save(args.output, labels)
-    print(json.dumps({"wall_s": wall, "peak_bytes": max(own, sampler.peak), "own_peak_bytes": own, "worker_peak_bytes": workers, **info}))
+    print(json.dumps({"wall_s": wall, "peak_bytes": max(own, sampler.peak), "own_peak_bytes": own, **info}))
 
 
 # --------------------------------------------------------------------------- driver
@@ -160,11 +197,31 @@ def measure(method: str, data: Path, out: Path, args) -> dict:
         cmd += ["--workers", str(args.workers)]
     if args.batch_tiles:
         cmd += ["--batch-tiles", str(args.batch_tiles)]
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    if args.timeout:
+        cmd += ["--timeout", str(args.timeout)]
+    if args.progress:
+        cmd += ["--progress"]
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)  # stderr (progress, tracebacks) as it comes
     if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"{method} run failed (exit {done.returncode})")
+        raise SystemExit(f"{method} run failed (exit {done.returncode}; after --timeout, the stacks above show where it was)")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _miro_details(result: dict) -> str:
+    """Where the MIRO run's time went."""
+    t = result["tiling"]
+    if t["workers"] == 1:
+        where = f"graphs {t['graphs_s']:.1f} s, model {t['model_s']:.1f} s, in one process"
+    else:
+        model_in = "workers" if t["model_in_workers"] else "parent"
+        where = (
+            f"{t['workers']} {t['start_method']} workers: graphs {t['graphs_s']:.1f} s (summed over processes), "
+            f"model {t['model_s']:.1f} s (in the {model_in}), parent waited {t['wait_s']:.1f} s, first result after {t['first_result_s']:.1f} s"
+        )
+    return (
+        f"{result['tiles']} tiles on {t['device']}; load {result['load_s']:.1f} s, squeeze {result['squeeze_s']:.1f} s "
+        f"({where}), DBSCAN {result['dbscan_s']:.1f} s"
+    )
 
 
 def main(argv=None) -> int:
@@ -176,6 +233,8 @@ def main(argv=None) -> int:
     parser.add_argument("--batch-tiles", type=int, help="tiles per model call (default: miro.tiling's)")
     parser.add_argument("--overlap", type=float, default=500.0, help="tile overlap in nm (default 500)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--timeout", type=float, help="seconds after which a measurement stops and prints its threads' stacks")
+    parser.add_argument("--progress", action="store_true", help="show the tiles progress bar of the MIRO run on stderr")
     parser.add_argument("--_child", choices=("miro", "dbscan"), help=argparse.SUPPRESS, dest="method")
     parser.add_argument("--_input", help=argparse.SUPPRESS, dest="input")
     parser.add_argument("--_output", help=argparse.SUPPRESS, dest="output")
@@ -213,11 +272,7 @@ def main(argv=None) -> int:
                 result["ari"] = adjusted_rand_score(truth, np.load(out))
                 results[method] = result
                 name = "MIRO tiled+DBSCAN" if method == "miro" else "DBSCAN only"
-                details = (
-                    f"{result['tiles']} tiles; load {result['load_s']:.1f} s, squeeze {result['squeeze_s']:.1f} s, DBSCAN {result['dbscan_s']:.1f} s"
-                    if method == "miro"
-                    else ""
-                )
+                details = _miro_details(result) if method == "miro" else ""
                 print(
                     f"{len(xy):>9} {side / 1000:>8.1f} {name:<18} {result['wall_s']:>8.1f} {result['cpu_s']:>8.1f} "
                     f"{result['peak_bytes'] / 2**20:>9.0f} {result['ari']:>7.3f}  {details}",

@@ -1,4 +1,10 @@
-"""Tiled MIRO (miro.tiling): layout, cores, and agreement with untiled inference."""
+"""Tiled MIRO (miro.tiling): layout, cores, worker processes, and agreement with untiled inference."""
+
+import logging
+import signal
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
@@ -128,6 +134,95 @@ def test_worker_processes_give_the_same_result():
     one = tiled_squeeze(model, xy, R, progress=False, workers=1)
     two = tiled_squeeze(model, xy, R, progress=False, workers=2, batch_tiles=2)
     np.testing.assert_allclose(one, two, atol=1e-5)
+
+
+def test_graph_workers_with_the_model_here_give_the_same_result(caplog):
+    """The GPU layout of processes (workers build graphs, the model runs in the caller) on the CPU."""
+    torch.manual_seed(0)
+    model = MIRO(hidden_channels=16, num_steps=3)
+    xy = field(3, 5000)[["x", "y"]].to_numpy()
+    one = tiled_squeeze(model, xy, R, progress=False, workers=1)
+    with caplog.at_level(logging.INFO, logger="miro.tiling"):
+        two = tiled_squeeze(model, xy, R, progress=False, workers=2, batch_tiles=2, model_in_workers=False)
+    np.testing.assert_allclose(one, two, atol=1e-5)
+    (summary,) = [record.tiling for record in caplog.records if hasattr(record, "tiling")]
+    assert summary["workers"] == 2 and summary["model_in_workers"] is False
+    assert summary["start_method"] in ("forkserver", "spawn")  # never fork: the caller may hold CUDA
+    assert summary["graphs_s"] > 0 and summary["model_s"] > 0
+
+
+def test_model_in_workers_only_on_the_cpu():
+    model = MIRO(hidden_channels=8, num_steps=2)
+    xy = field(3, 5000)[["x", "y"]].to_numpy()
+    with pytest.raises(MiroInputError, match="model_in_workers"):
+        tiled_squeeze(model, xy, R, progress=False, device="cuda", workers=2, model_in_workers=True)
+
+
+_LONG_TILING = """
+import numpy as np, torch
+from miro.model import MIRO
+from miro.tiling import tiled_squeeze
+
+if __name__ == "__main__":
+    xy = np.random.default_rng(0).uniform(0, 60000, size=(400000, 2))
+    tiled_squeeze(MIRO(hidden_channels=8, num_steps=2), xy, 0.2, progress=False, workers=2, batch_tiles=1)
+"""
+
+
+def _busy_workers(psutil, pid: int) -> list:
+    """Processes below ``pid`` that work on tiles: no children (not the fork server), not the resource tracker, > 1 s of CPU."""
+    busy = []
+    for process in psutil.Process(pid).children(recursive=True):
+        try:
+            if not process.children() and "resource_tracker" not in " ".join(process.cmdline()) and sum(process.cpu_times()[:2]) > 1:
+                busy.append(process)
+        except psutil.NoSuchProcess:
+            pass
+    return busy
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "Ctrl-C"])  # SIGTERM: as SIGKILL
+def test_workers_end_with_their_parent(tmp_path, sig):
+    """Killing or interrupting a process in the middle of a tiled squeeze leaves no process of its pool behind."""
+    psutil = pytest.importorskip("psutil")
+    script = tmp_path / "long_tiling.py"
+    script.write_text(_LONG_TILING)
+    parent = subprocess.Popen([sys.executable, str(script)], stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 180
+        while len(_busy_workers(psutil, parent.pid)) < 2:
+            assert parent.poll() is None, parent.stderr.read()
+            assert time.monotonic() < deadline, "the pool did not start"
+            time.sleep(0.5)
+        family = psutil.Process(parent.pid).children(recursive=True)  # workers, fork server, resource tracker
+        parent.send_signal(sig)
+        parent.wait(timeout=60)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+
+    def gone(process):  # a zombie is dead, waiting for init to reap it
+        try:
+            return process.status() == psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return True
+
+    deadline = time.monotonic() + 30
+    while not all(gone(p) for p in family) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [p.pid for p in family if not gone(p)] == []
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_with_workers_matches_cpu():
+    """Graph workers next to a model on CUDA (the path that deadlocked with fork) give the CPU result."""
+    torch.manual_seed(0)
+    model = MIRO(hidden_channels=16, num_steps=3)
+    xy = field(3, 5000)[["x", "y"]].to_numpy()
+    cpu = tiled_squeeze(model, xy, R, progress=False, workers=1, device="cpu")
+    gpu = tiled_squeeze(model, xy, R, progress=False, workers=2, batch_tiles=2, device="cuda")
+    np.testing.assert_allclose(gpu, cpu, rtol=1e-4, atol=1e-4 * 2000)
 
 
 def test_tiles_use_the_model_node_features():

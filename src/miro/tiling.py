@@ -78,18 +78,38 @@ The work is linear in the number of localizations: per tile one Delaunay
 triangulation, one sparse eigen-decomposition (``eigsh``) for the Laplacian
 eigenvectors and :math:`K` message-passing steps. Tiles are processed in
 batches of ``batch_tiles`` (one PyG ``Batch`` per model call); on the CPU,
-``workers`` processes (one PyTorch thread each) work on different tiles in
-parallel, which on a few cores is faster than one process with several
-threads. On a GPU the model runs in the calling process and the workers
-only build graphs. Overlap costs work: each localization is processed
+``workers`` processes (one PyTorch thread each) build the graphs and run the
+model on different tiles in parallel, which on a few cores is faster than
+one process with several threads. On a GPU the model runs in the calling
+process and the workers only build graphs, which they return as plain numpy
+arrays. Overlap costs work: each localization is processed
 :math:`(T / s)^2` times on average (1.7 for :math:`T` = 2000 nm,
-:math:`o` = 500 nm).
+:math:`o` = 500 nm). The ``miro.tiling`` logger reports at INFO level where
+the time went (graphs, model, waiting for the workers).
+
+Worker processes
+----------------
+Workers are started by a fork server (``spawn`` where there is none), on the
+CPU as on a GPU, and never forked from the caller: a process forked after
+CUDA initialisation can deadlock. The fork server imports this module once
+(about 3 s on 2 cores, on the first call in a process) and later calls reuse
+it; ``spawn`` would pay the imports in every worker of every call. Workers
+ignore Ctrl-C (the caller cancels the queued tiles and ends them, as on any
+error) and exit when the caller dies. As with any fork server or ``spawn``,
+a script that uses workers needs the ``if __name__ == "__main__":`` guard.
 """
 
 from __future__ import annotations
 
+import io
+import logging
 import math
+import multiprocessing
+import multiprocessing.connection
 import os
+import signal
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -112,6 +132,8 @@ __all__ = [
     "DEFAULT_TILE_SIZE_NM",
     "DEFAULT_OVERLAP_NM",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: Side (nm) of a tile: the FOV size of the benchmark training data.
 DEFAULT_TILE_SIZE_NM = 2000.0
@@ -265,6 +287,7 @@ def iter_tiles(xy_nm, layout: TileLayout) -> Iterator[tuple[tuple[int, int], np.
 # --------------------------------------------------------------------------
 
 _WORKER: dict = {}
+_GRAPH_KEYS = ("x", "edge_index", "edge_attr", "position")
 
 
 def _graphs(chunk, radius: float, num_eigenvectors: int, node_features: str):
@@ -284,25 +307,80 @@ def _split(squeezed: np.ndarray, chunk) -> list[np.ndarray]:
     return np.split(squeezed, sizes)
 
 
-def _worker_init(state_dict, config, threads: int, settings: dict) -> None:
+def _pool_context():
+    """``forkserver`` where there is one, else ``spawn``; never ``fork`` (module notes).
+
+    The fork server preloads ``__main__`` (Python's default) and this module,
+    so a worker starts without importing PyTorch again. The preload list is
+    process-wide and only read when the server starts, on its first use in
+    the process; later pools reuse the running server.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["__main__", __name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _exit_with_parent() -> None:
+    """End this worker as soon as the process that started the pool is gone (killed, crashed or exited).
+
+    A daemon thread waits on the parent's sentinel, which works for every
+    start method; ``PR_SET_PDEATHSIG`` would follow the fork server, which
+    outlives the caller while its workers live.
+    """
+    sentinel = multiprocessing.parent_process().sentinel
+
+    def watch():
+        multiprocessing.connection.wait([sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="miro-parent-watch", daemon=True).start()
+
+
+def _worker_init(state: bytes | None, config: dict, threads: int, settings: dict) -> None:
+    """Set up a worker: exit with the parent, leave Ctrl-C to it, load the model from ``state`` (CPU only)."""
+    _exit_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which ends the pool
     torch.set_num_threads(max(1, int(threads)))
     _WORKER.clear()
     _WORKER.update(settings)
-    if state_dict is not None:
+    if state is not None:
         model = MIRO(**config)
-        model.load_state_dict(state_dict)
+        model.load_state_dict(torch.load(io.BytesIO(state), weights_only=True))
         _WORKER["model"] = model.eval()
 
 
-def _worker_squeeze(chunk) -> list[np.ndarray]:
+def _worker_squeeze(chunk) -> tuple[list[np.ndarray], dict]:
     w = _WORKER
+    t0 = time.perf_counter()
     batch = _graphs(chunk, w["radius"], w["num_eigenvectors"], w["node_features"])
-    return _split(_squeeze_batch(w["model"], batch, w["radius"], w["num_steps"], w["step"], "cpu"), chunk)
+    t1 = time.perf_counter()
+    squeezed = _squeeze_batch(w["model"], batch, w["radius"], w["num_steps"], w["step"], "cpu")
+    return _split(squeezed, chunk), {"graphs_s": t1 - t0, "model_s": time.perf_counter() - t1}
 
 
-def _worker_graphs(chunk):
+def _worker_graphs(chunk) -> tuple[dict, dict]:
+    """The chunk's graphs as numpy arrays (plain pickles: no shared-memory tensors between processes)."""
     w = _WORKER
-    return _graphs(chunk, w["radius"], w["num_eigenvectors"], w["node_features"])
+    t0 = time.perf_counter()
+    batch = _graphs(chunk, w["radius"], w["num_eigenvectors"], w["node_features"])
+    return {key: batch[key].numpy() for key in _GRAPH_KEYS}, {"graphs_s": time.perf_counter() - t0}
+
+
+def _as_graph(arrays: dict):
+    from torch_geometric.data import Data
+
+    return Data(**{key: torch.from_numpy(value) for key, value in arrays.items()})
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Cancel the queued chunks and end the workers now (as Python 3.14's ``terminate_workers``)."""
+    processes = list((pool._processes or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
 
 
 def _available_cores() -> int:
@@ -331,6 +409,7 @@ def tiled_squeeze(
     step: int = -1,
     num_eigenvectors: int = 5,
     workers: int | None = None,
+    model_in_workers: bool | None = None,
 ) -> np.ndarray:
     r"""Squeeze a field of any size tile by tile; return the squeezed positions in nm.
 
@@ -365,7 +444,14 @@ def tiled_squeeze(
         Processes building graphs (and, on the CPU, running the model) in
         parallel, one PyTorch thread each. Default: the number of usable CPU
         cores (at most 8) when there are at least 8 tiles, else 1 (all work
-        in this process with PyTorch's current threads).
+        in this process with PyTorch's current threads). Workers come from a
+        fork server (module notes): a script that uses them needs the
+        ``if __name__ == "__main__":`` guard.
+    model_in_workers : bool, optional
+        With ``workers > 1``: run the model in the workers too (default on
+        the CPU), or only build graphs there and run the model in this
+        process (``False``; always on a GPU: workers never touch CUDA).
+        ``False`` on the CPU runs the GPU layout of processes.
 
     Returns
     -------
@@ -400,6 +486,10 @@ def tiled_squeeze(
     if int(workers) != workers or workers < 1:
         raise MiroInputError(f"workers: must be a whole number >= 1, got {workers!r}")
     workers = int(min(workers, max(1, math.ceil(len(tiles) / batch_tiles))))
+    if model_in_workers is None:
+        model_in_workers = on_cpu
+    if model_in_workers and not on_cpu:
+        raise MiroInputError(f"model_in_workers: the model runs in worker processes only on the CPU, not on {dev}; use False")
 
     model = model.to(dev).eval()
     squeezed = np.full_like(xy, np.nan)
@@ -418,26 +508,43 @@ def tiled_squeeze(
     from tqdm.auto import tqdm
 
     bar = tqdm(total=len(tiles), desc="MIRO tiles", unit="tile", disable=(None if progress is None else not progress))
+    timings = {"graphs_s": 0.0, "model_s": 0.0, "wait_s": 0.0}
+    t0 = time.perf_counter()
     try:
         if workers == 1:
             for part, origins, local in chunks():
+                t1 = time.perf_counter()
                 batch = _graphs(local, radius, num_eigenvectors, model.node_features)
+                t2 = time.perf_counter()
                 store(part, origins, _split(_squeeze_batch(model, batch, radius, num_steps, step, dev), local))
+                timings["graphs_s"] += t2 - t1
+                timings["model_s"] += time.perf_counter() - t2
                 bar.update(len(part))
         else:
-            _run_pool(model, chunks(), store, bar, workers, on_cpu, radius, num_steps, step, num_eigenvectors, dev)
+            _run_pool(model, chunks(), store, bar, workers, model_in_workers, radius, num_steps, step, num_eigenvectors, dev, timings)
     finally:
         bar.close()
+    timings["total_s"] = time.perf_counter() - t0
     if np.isnan(squeezed).any():  # pragma: no cover - every point is in exactly one core
         raise RuntimeError("tiling left some localizations without a squeezed position")
+    _log_timings(len(tiles), len(xy), workers, model_in_workers, dev, timings)
     return squeezed
 
 
-def _run_pool(model, chunks, store, bar, workers, on_cpu, radius, num_steps, step, num_eigenvectors, dev):
-    import multiprocessing
+def _run_pool(model, chunks, store, bar, workers, model_in_workers, radius, num_steps, step, num_eigenvectors, dev, timings):
+    """Squeeze the chunks in a pool of worker processes; add the phases' seconds to ``timings``.
 
-    config = model.hparams
-    state = {k: v.detach().cpu() for k, v in model.state_dict().items()} if on_cpu else None
+    The workers build graphs and, with ``model_in_workers``, run a copy of the
+    model; otherwise the model runs here on the graphs they return. At most
+    ``3 * workers`` chunks are in flight. On any exception (Ctrl-C included)
+    the queued chunks are cancelled and the workers ended before it
+    propagates; the workers also end if this process dies.
+    """
+    state = None
+    if model_in_workers:  # bytes, not tensors: plain pickles to the new processes
+        buffer = io.BytesIO()
+        torch.save(model.state_dict(), buffer)
+        state = buffer.getvalue()
     settings = {
         "radius": radius,
         "num_steps": num_steps,
@@ -446,33 +553,59 @@ def _run_pool(model, chunks, store, bar, workers, on_cpu, radius, num_steps, ste
         "node_features": model.node_features,
     }
     threads = max(1, _available_cores() // workers)
-    task = _worker_squeeze if on_cpu else _worker_graphs
-    # fork (Linux) needs no importable __main__, so plain scripts work; the
-    # workers run PyTorch with their own thread count and never touch CUDA.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init, initargs=(state, config, threads, settings)) as pool:
-        pending = {}
-        source = iter(chunks)
-        exhausted = False
-        while True:
-            while not exhausted and len(pending) < 3 * workers:
-                try:
-                    part, origins, local = next(source)
-                except StopIteration:
-                    exhausted = True
+    task = _worker_squeeze if model_in_workers else _worker_graphs
+    context = _pool_context()
+    timings["start_method"] = context.get_start_method()
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init, initargs=(state, model.hparams, threads, settings)) as pool:
+        try:
+            pending = {}
+            source = iter(chunks)
+            exhausted = False
+            while True:
+                while not exhausted and len(pending) < 3 * workers:
+                    try:
+                        part, origins, local = next(source)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    pending[pool.submit(task, local)] = (part, origins, local)
+                if not pending:
                     break
-                pending[pool.submit(task, local)] = (part, origins, local)
-            if not pending:
-                break
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                part, origins, local = pending.pop(future)
-                result = future.result()
-                if not on_cpu:  # the workers built the graphs; the model runs here
-                    result = _split(_squeeze_batch(model, result, radius, num_steps, step, dev), local)
-                store(part, origins, result)
-                bar.update(len(part))
+                t1 = time.perf_counter()
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                timings["wait_s"] += time.perf_counter() - t1
+                timings.setdefault("first_result_s", time.perf_counter() - t0)
+                for future in done:
+                    part, origins, local = pending.pop(future)
+                    result, seconds = future.result()
+                    for key, value in seconds.items():
+                        timings[key] += value
+                    if not model_in_workers:
+                        t1 = time.perf_counter()
+                        result = _split(_squeeze_batch(model, _as_graph(result), radius, num_steps, step, dev), local)
+                        timings["model_s"] += time.perf_counter() - t1
+                    store(part, origins, result)
+                    bar.update(len(part))
+        except BaseException:
+            _terminate(pool)
+            raise
+
+
+def _log_timings(n_tiles, n_points, workers, model_in_workers, dev, timings) -> None:
+    """Log where the time went (INFO; the numbers are in the record's ``tiling`` attribute)."""
+    summary = {"tiles": n_tiles, "localizations": n_points, "workers": workers, "device": str(dev), **timings}
+    if workers == 1:
+        where = "in this process"
+    else:
+        summary["model_in_workers"] = model_in_workers
+        where = f"{workers} {timings['start_method']} workers, model in {'the workers' if model_in_workers else 'this process'}"
+    message = "%d tiles, %d localizations in %.1f s (%s, %s): graphs %.1f s, model %.1f s"
+    values = [n_tiles, n_points, timings["total_s"], where, dev, timings["graphs_s"], timings["model_s"]]
+    if workers > 1:
+        message += " (summed over processes), waiting for workers %.1f s, first result after %.1f s"
+        values += [timings["wait_s"], timings["first_result_s"]]
+    logger.info(message, *values, extra={"tiling": summary})
 
 
 def tiled_miro_dbscan(
@@ -491,6 +624,7 @@ def tiled_miro_dbscan(
     step: int = -1,
     num_eigenvectors: int = 5,
     workers: int | None = None,
+    model_in_workers: bool | None = None,
     n_jobs: int | None = None,
     return_squeezed: bool = False,
 ):
@@ -537,6 +671,7 @@ def tiled_miro_dbscan(
         step=step,
         num_eigenvectors=num_eigenvectors,
         workers=workers,
+        model_in_workers=model_in_workers,
     )
     labels = dbscan_labels(squeezed, eps, int(min_samples), n_jobs=n_jobs)
     return (labels, squeezed) if return_squeezed else labels
