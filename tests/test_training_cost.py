@@ -1,37 +1,12 @@
 """Training-time estimate (miro.training_cost): measured per node, extrapolated, and without side effects."""
 
-import numpy as np
-import pandas as pd
 import pytest
 import torch
 
-from miro import training_sets as ts
 from miro.errors import MiroInputError
-from miro.model import MIRO
 from miro.train import completed_epochs, train
 from miro.training_cost import estimate_training_seconds, format_duration
-
-R = 0.2
-GD_KW = {
-    "connectivity_radius": R,
-    "noise_point_range": [8, 12],
-    "cluster_count_range": [2, 4],
-    "cluster_sampling_range": [1, 1],
-    "pupulation_std_sigma": 0,
-    "num_additions": 0,
-}
-
-
-@pytest.fixture(scope="module")
-def graphs():
-    square = np.array([[-0.01, -0.01], [0.01, -0.01], [0.01, 0.01], [-0.01, 0.01]])
-    cluster = pd.DataFrame({"x": square[:, 0], "y": square[:, 1]})
-    return ts.build_training_set("GraphDataset", GD_KW, ts.TrainingSource([cluster]), seed=0, dataset_size=6)
-
-
-def _model():
-    torch.manual_seed(0)
-    return MIRO(hidden_channels=16, num_steps=3)
+from test_train import R, _model, graphs  # noqa: F401  (graphs: the module-scoped fixture of six small graphs)
 
 
 def test_estimate_scales_with_epochs_and_nodes(graphs):
