@@ -12,7 +12,7 @@ from script_utils import job_device, run, set_torch_threads
 from miro.download import sha256_of
 from miro.errors import MiroInputError
 from miro.model import MIRO
-from miro.train import balanced_class_weights, completed_epochs, train
+from miro.train import completed_epochs, train
 from miro.training_cost import estimate_training_seconds, format_duration
 from miro.training_sets import load_training_set
 from miro.weights import save_checkpoint
@@ -34,33 +34,31 @@ def main(smk):
     torch.manual_seed(settings["seed"])
     model = MIRO(hidden_channels=settings["hidden_channels"], num_steps=settings["num_steps"], out_channels=2 + classes,
                  node_features=settings["node_features"])
-    check_training_time(smk, model, graphs, settings, radius, variant, device, checkpoint_dir, classes)
+    loss = {"nd_weight": settings["nd_weight"], "variant": variant["variant"], "class_weight": variant["class_weight"],
+            "cutoff_step": variant["cutoff_step"] if variant["variant"] == "multiscale" else None}
+    check_training_time(smk, model, graphs, settings, radius, loss, device, checkpoint_dir)
     model, history = train(
         model, graphs,
         epochs=settings["epochs"], batch_size=settings["batch_size"], lr=settings["lr"],
-        connectivity_radius=radius, nd_weight=settings["nd_weight"], seed=settings["seed"], device=device,
+        connectivity_radius=radius, seed=settings["seed"], device=device,
         checkpoint_dir=checkpoint_dir, resume=True, progress=False,
-        loss_log=smk.output.loss, loss_plot=smk.output.curve,
-        variant=variant["variant"], class_weight=variant["class_weight"], class_balance=variant["class_balance"],
-        cutoff_step=variant["cutoff_step"] if variant["variant"] == "multiscale" else None,
+        loss_log=smk.output.loss, loss_plot=smk.output.curve, class_balance=variant["class_balance"], **loss,
     )
     save_checkpoint(model.cpu(), smk.output.model, connectivity_radius=radius,
                     metadata={"scenario": smk.wildcards.scenario, "training": settings, "device": device})
     logging.info("trained on %s: final loss %.4f, %.0f s", device, history[-1]["loss"], sum(h["seconds"] for h in history))
 
 
-def check_training_time(smk, model, graphs, settings, radius, variant, device, checkpoint_dir, classes):
+def check_training_time(smk, model, graphs, settings, radius, loss, device, checkpoint_dir):
     """Measure what the remaining epochs will cost here; on the CPU refuse a training
-    estimated above max_cpu_training_hours (null = no limit) with the ways forward."""
+    estimated above max_cpu_training_hours (null = no limit) with the ways forward.
+    (Class-balancing weights only rescale a loss term: they do not change the cost.)"""
     epochs = settings["epochs"] - completed_epochs(checkpoint_dir)
     if epochs <= 0:
         return
     cost = estimate_training_seconds(
         model, graphs, epochs=epochs, batch_size=settings["batch_size"], lr=settings["lr"],
-        connectivity_radius=radius, device=device, nd_weight=settings["nd_weight"], variant=variant["variant"],
-        cutoff_step=variant["cutoff_step"] if variant["variant"] == "multiscale" else None,
-        class_weight=variant["class_weight"],
-        class_weights=balanced_class_weights(graphs, classes) if variant["class_balance"] and classes else None,
+        connectivity_radius=radius, device=device, **loss,
     )
     logging.info("estimated training time on %s: %s (%d epochs of %s)", device, format_duration(cost.seconds),
                  epochs, format_duration(cost.seconds_per_epoch))
