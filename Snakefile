@@ -44,5 +44,5 @@ include: "workflow/rules/provenance.smk"
 rule all:
     default_target: True
     input:
-        final_outputs(),
+        EXPERIMENT.final_outputs(),
         "results/provenance.json",

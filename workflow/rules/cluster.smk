@@ -9,7 +9,7 @@ rule dbscan_baseline:
     output:
         labels="results/labels/{scenario}/DBSCAN.csv",
     params:
-        fovs=test_fovs,
+        fovs=lambda wildcards: scenario(wildcards).test_fovs,
     log:
         "logs/dbscan_baseline/{scenario}.log",
     benchmark:
@@ -23,15 +23,15 @@ rule dbscan_baseline:
 rule miro_dbscan:
     input:
         data=scenario_data_dir,
-        weights=method_weights,
+        weights=lambda wildcards: method(wildcards).weights,
         params="results/dbscan_params/{scenario}/{method}.json",
     output:
         labels="results/labels/{scenario}/{method}.csv",
     wildcard_constraints:
         method="MIRO|MIRO_released",
     params:
-        fovs=test_fovs,
-        miro=miro_inference_settings,
+        fovs=lambda wildcards: scenario(wildcards).test_fovs,
+        miro=lambda wildcards: method(wildcards).miro,
     threads: config["torch_threads"]
     resources:
         gpu=1,

@@ -6,9 +6,9 @@ rule download_benchmark:
     output:
         directory("resources/benchmark/{dataset}"),
     params:
-        folder=lambda wildcards: DATASETS[wildcards.dataset],
+        folder=lambda wildcards: EXPERIMENT.datasets[wildcards.dataset],
         base_url=config["benchmark_base_url"],
-        manifest=repo_path(config["benchmark_manifest"]),
+        manifest=EXPERIMENT.repo_path(config["benchmark_manifest"]),
     log:
         "logs/download_benchmark/{dataset}.log",
     benchmark:
@@ -24,7 +24,7 @@ rule download_released_weights:
         "resources/weights/released/{weights}",
     params:
         base_url=config["released_weights_base_url"],
-        manifest=repo_path(config["released_weights_manifest"]),
+        manifest=EXPERIMENT.repo_path(config["released_weights_manifest"]),
     log:
         "logs/download_released_weights/{weights}.log",
     benchmark:
@@ -44,13 +44,13 @@ rule simulate_dataset:
     output:
         directory("resources/simulated/{scenario}"),
     wildcard_constraints:
-        scenario="|".join(SIMULATED) or "(?!)",
+        scenario="|".join(EXPERIMENT.simulated) or "(?!)",
     params:
-        simulator=lambda wildcards: SCENARIOS[wildcards.scenario]["simulator"],
-        simulation=lambda wildcards: SCENARIOS[wildcards.scenario]["simulation"],
-        seed=lambda wildcards: simulation_seed(SCENARIOS[wildcards.scenario]),
-        fovs=lambda wildcards: scenario_fovs(SCENARIOS[wildcards.scenario]),
-        training_fovs=lambda wildcards: SCENARIOS[wildcards.scenario]["training_fovs"],
+        simulator=lambda wildcards: scenario(wildcards).simulation["simulator"],
+        simulation=lambda wildcards: scenario(wildcards).simulation["simulation"],
+        seed=lambda wildcards: scenario(wildcards).simulation["seed"],
+        fovs=lambda wildcards: scenario(wildcards).fovs,
+        training_fovs=lambda wildcards: scenario(wildcards).training_fovs,
     log:
         "logs/simulate_dataset/{scenario}.log",
     benchmark:
@@ -67,11 +67,11 @@ rule simulate_dataset:
 
 rule small_scale_dataset:
     input:
-        data=lambda wildcards: f"resources/simulated/{SCENARIOS[wildcards.scenario]['scale_of']}",
+        data=lambda wildcards: SCENARIOS[scenario(wildcards).scale_of].data_dir,
     output:
         directory("resources/scales/{scenario}"),
     wildcard_constraints:
-        scenario="|".join(SMALL_SCALE) or "(?!)",
+        scenario="|".join(EXPERIMENT.small_scale) or "(?!)",
     log:
         "logs/small_scale_dataset/{scenario}.log",
     benchmark:

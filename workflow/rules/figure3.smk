@@ -33,14 +33,14 @@ rule figure3:
         ),
         svg="results/figures/figure3/{scenario}.svg",
     wildcard_constraints:
-        scenario="|".join(CLASSIFICATION) or "(?!)",
+        scenario="|".join(EXPERIMENT.classification) or "(?!)",
     params:
-        fovs=test_fovs,
-        fov=figure_fov,
-        miro=lambda wildcards: miro_inference_settings(SimpleNamespace(scenario=wildcards.scenario, method="MIRO")),
-        class_names=class_names,
+        fovs=lambda wildcards: scenario(wildcards).test_fovs,
+        fov=lambda wildcards: scenario(wildcards).figure_fov,
+        miro=lambda wildcards: scenario(wildcards).methods["MIRO"].miro,
+        class_names=lambda wildcards: scenario(wildcards).class_names,
         clustering=config["classification"]["clustering"],
-        title=lambda wildcards: SCENARIOS[wildcards.scenario].get("label", wildcards.scenario),
+        title=lambda wildcards: scenario(wildcards).label,
     threads: config["torch_threads"]
     resources:
         gpu=1,

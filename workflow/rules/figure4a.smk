@@ -7,13 +7,13 @@
 # taken from that scenario (scenario). Defined only when the figure is made
 # (see common.smk).
 
-if MAKE_FIGURE4A:
+if FIGURE4A:
 
     rule figure4a:
         input:
-            model=f"results/models/{FIGURE4A['scenario']}/model.pt",
-            dbscan_params=f"results/dbscan_params/{FIGURE4A['scenario']}/DBSCAN.json",
-            miro_params=f"results/dbscan_params/{FIGURE4A['scenario']}/MIRO.json",
+            model=f"results/models/{FIGURE4A.scenario}/model.pt",
+            dbscan_params=f"results/dbscan_params/{FIGURE4A.scenario}/DBSCAN.json",
+            miro_params=f"results/dbscan_params/{FIGURE4A.scenario}/MIRO.json",
         output:
             png=report(
                 "results/figures/figure4a.png",
@@ -29,20 +29,16 @@ if MAKE_FIGURE4A:
             per_fov="results/figure4a/per_fov.csv",
             dbscan="results/figure4a/dbscan_params.json",
         params:
-            scenario=FIGURE4A["scenario"],
-            distances=FIGURE4A["distances"],
-            n_fovs=FIGURE4A["n_fovs"],
-            seed=FIGURE4A["seed"],
-            dbscan=FIGURE4A["dbscan"],
-            tuning_fovs=FIGURE4A["tuning_fovs"],
-            tuning={
-                "metric": FIGURE4A["metric"],
-                "eps": FIGURE4A["eps"] or config["dbscan_selection"]["eps"],
-                "min_samples": FIGURE4A["min_samples"] or config["dbscan_selection"]["min_samples"],
-            },
-            simulation=FIGURE4A["simulation"],
-            length_nm=figure4a_length_nm(),
-            miro=figure4a_miro_settings,
+            scenario=FIGURE4A.scenario,
+            distances=FIGURE4A.config["distances"],
+            n_fovs=FIGURE4A.config["n_fovs"],
+            seed=FIGURE4A.config["seed"],
+            dbscan=FIGURE4A.config["dbscan"],
+            tuning_fovs=FIGURE4A.config["tuning_fovs"],
+            tuning=FIGURE4A.tuning,
+            simulation=FIGURE4A.config["simulation"],
+            length_nm=FIGURE4A.length_nm,
+            miro=FIGURE4A.miro,
         threads: config["torch_threads"]
         resources:
             gpu=1,

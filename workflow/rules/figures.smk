@@ -5,8 +5,8 @@
 rule figure2:
     input:
         data=scenario_data_dir,
-        labels=scenario_label_files,
-        metrics=scenario_metric_files,
+        labels=scenario_files("labels"),
+        metrics=scenario_files("metrics"),
         stats="results/tables/stats.csv",
     output:
         png=report(
@@ -17,9 +17,9 @@ rule figure2:
         ),
         svg="results/figures/figure2/{scenario}.svg",
     params:
-        methods=lambda wildcards: scenario_methods(wildcards.scenario),
-        fov=figure_fov,
-        title=lambda wildcards: SCENARIOS[wildcards.scenario].get("label", wildcards.scenario),
+        methods=lambda wildcards: list(scenario(wildcards).methods),
+        fov=lambda wildcards: scenario(wildcards).figure_fov,
+        title=lambda wildcards: scenario(wildcards).label,
     log:
         "logs/figure2/{scenario}.log",
     benchmark:

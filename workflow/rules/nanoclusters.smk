@@ -7,14 +7,14 @@
 # gyration and nearest-neighbour distance (miro.nanoclusters). Defined only
 # when the figures are made (see common.smk).
 
-if MAKE_NANOCLUSTERS:
+if NANOCLUSTERS:
 
     rule nanoclusters:
         input:
-            data=nanoclusters_data,
-            model=f"results/models/{NANOCLUSTERS['model_scenario']}/model.pt",
-            dbscan_params=f"results/dbscan_params/{NANOCLUSTERS['model_scenario']}/DBSCAN.json",
-            miro_params=f"results/dbscan_params/{NANOCLUSTERS['model_scenario']}/MIRO.json",
+            data=lambda wildcards: NANOCLUSTERS.data(wildcards.nanoclusters_dataset),
+            model=f"results/models/{NANOCLUSTERS.model_scenario}/model.pt",
+            dbscan_params=f"results/dbscan_params/{NANOCLUSTERS.model_scenario}/DBSCAN.json",
+            miro_params=f"results/dbscan_params/{NANOCLUSTERS.model_scenario}/MIRO.json",
         output:
             clusters="results/nanoclusters/{nanoclusters_dataset}/clusters.csv",
             labels="results/nanoclusters/{nanoclusters_dataset}/labels.csv",
@@ -32,15 +32,15 @@ if MAKE_NANOCLUSTERS:
             ),
             svg="results/figures/nanoclusters/{nanoclusters_dataset}.svg",
         wildcard_constraints:
-            nanoclusters_dataset="|".join(NANOCLUSTER_DATASETS) or "(?!)",
+            nanoclusters_dataset="|".join(NANOCLUSTERS.datasets),
         params:
-            files=nanoclusters_files,
-            pixel_size=lambda wildcards: NANOCLUSTER_DATASETS[wildcards.nanoclusters_dataset].get("pixel_size"),
-            title=nanoclusters_title,
-            model_scenario=NANOCLUSTERS["model_scenario"],
-            miro=nanoclusters_miro_settings(),
-            length_nm=nanoclusters_length_nm(),
-            zoom_regions=NANOCLUSTERS.get("zoom_regions", 3),
+            files=lambda wildcards: NANOCLUSTERS.files(wildcards.nanoclusters_dataset),
+            pixel_size=lambda wildcards: NANOCLUSTERS.datasets[wildcards.nanoclusters_dataset].get("pixel_size"),
+            title=lambda wildcards: NANOCLUSTERS.title(wildcards.nanoclusters_dataset),
+            model_scenario=NANOCLUSTERS.model_scenario,
+            miro=NANOCLUSTERS.miro,
+            length_nm=NANOCLUSTERS.length_nm,
+            zoom_regions=NANOCLUSTERS.zoom_regions,
         threads: config["torch_threads"]
         resources:
             gpu=1,

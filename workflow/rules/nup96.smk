@@ -6,15 +6,15 @@
 # step finds the NPCs, DBSCAN on step cutoff_step their corners (miro.npc).
 # Defined only when the figure is made (see common.smk).
 
-if MAKE_NUP96:
+if NUP96:
 
     rule download_nup96:
         output:
-            data=nup96_download(),
-            checksum=nup96_download() + ".sha256",
+            data=NUP96.download,
+            checksum=f"{NUP96.download}.sha256",
         params:
-            url=NUP96["url"],
-            sha256=NUP96.get("sha256"),
+            url=NUP96.config["url"],
+            sha256=NUP96.config.get("sha256"),
         localrule: True
         log:
             "logs/download_nup96.log",
@@ -25,10 +25,10 @@ if MAKE_NUP96:
 
     rule nup96:
         input:
-            unpack(nup96_input),
-            model=f"results/models/{NUP96['model_scenario']}/model.pt",
-            npc_params=f"results/dbscan_params/{NUP96['model_scenario']}/MIRO.json",
-            corner_params=f"results/dbscan_params/{NUP96_CORNERS}/MIRO.json",
+            **NUP96.inputs(),
+            model=f"results/models/{NUP96.model_scenario}/model.pt",
+            npc_params=f"results/dbscan_params/{NUP96.model_scenario}/MIRO.json",
+            corner_params=f"results/dbscan_params/{NUP96.corners}/MIRO.json",
         output:
             localizations="results/nup96/localizations.csv",
             npcs=report(
@@ -52,13 +52,13 @@ if MAKE_NUP96:
             ),
             svg="results/figures/nup96/figure5.svg",
         params:
-            sha256=NUP96.get("sha256"),
-            model_scenario=NUP96["model_scenario"],
-            npc=miro_inference_settings(SimpleNamespace(scenario=NUP96["model_scenario"], method="MIRO")),
-            corner=miro_inference_settings(SimpleNamespace(scenario=NUP96_CORNERS, method="MIRO")),
-            length_nm=nup96_length_nm(),
-            overlap_nm=NUP96["overlap_nm"],
-            zoom_nm=NUP96["zoom_nm"],
+            sha256=NUP96.config.get("sha256"),
+            model_scenario=NUP96.model_scenario,
+            npc=NUP96.npc,
+            corner=NUP96.corner,
+            length_nm=NUP96.length_nm,
+            overlap_nm=NUP96.config["overlap_nm"],
+            zoom_nm=NUP96.config["zoom_nm"],
         threads: config["torch_threads"]
         resources:
             gpu=1,

@@ -5,7 +5,7 @@
 
 rule provenance:
     input:
-        final_outputs(),
+        EXPERIMENT.final_outputs(),
     output:
         record=report(
             "results/provenance.json",

@@ -4,7 +4,7 @@
 
 rule stats:
     input:
-        metrics=metrics_files(),
+        metrics=EXPERIMENT.metrics_files(),
     output:
         stats=report(
             "results/tables/stats.csv",
@@ -12,7 +12,7 @@ rule stats:
             category="Tables",
         ),
     params:
-        pairs=scenario_method_pairs(),
+        pairs=EXPERIMENT.pairs(),
     log:
         "logs/stats.log",
     benchmark:

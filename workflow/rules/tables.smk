@@ -4,10 +4,10 @@
 
 rule table1:
     input:
-        metrics=metrics_files(),
+        metrics=EXPERIMENT.metrics_files(),
         stats="results/tables/stats.csv",
-        dbscan_params=dbscan_params_files(),
-        paper=repo_path(config["paper_table1"]),
+        dbscan_params=EXPERIMENT.dbscan_params_files(),
+        paper=EXPERIMENT.repo_path(config["paper_table1"]),
     output:
         csv=report("results/tables/table1.csv", caption="../report/table1.rst", category="Tables"),
         markdown="results/tables/table1.md",
@@ -18,8 +18,8 @@ rule table1:
             category="Tables",
         ),
     params:
-        pairs=scenario_method_pairs(),
-        labels=scenario_labels(),
+        pairs=EXPERIMENT.pairs(),
+        labels={sid: scenario.label for sid, scenario in SCENARIOS.items()},
     log:
         "logs/table1.log",
     benchmark:

@@ -7,17 +7,17 @@ rule training_set:
     output:
         graphs="results/training_sets/{scenario}.pt",
     wildcard_constraints:
-        scenario="|".join(TRAINED),
+        scenario="|".join(EXPERIMENT.trained),
     # trainings first (see rule train); as many cores as a training, so that a finished
     # training set frees them for its training instead of a one-core job taking one
     priority: 1
     threads: config["torch_threads"]
     params:
-        training_fovs=lambda wildcards: SCENARIOS[wildcards.scenario]["training_fovs"],
-        training_set=lambda wildcards: training_set_of(wildcards.scenario),
-        simulation=training_simulation,
-        connectivity_radius=lambda wildcards: SCENARIOS[wildcards.scenario]["miro"]["connectivity_radius"],
-        settings=training_settings,
+        training_fovs=lambda wildcards: scenario(wildcards).training_fovs,
+        training_set=lambda wildcards: scenario(wildcards).training_set,
+        simulation=lambda wildcards: scenario(wildcards).simulation,
+        connectivity_radius=lambda wildcards: scenario(wildcards).spec["miro"]["connectivity_radius"],
+        settings=lambda wildcards: scenario(wildcards).training,
     log:
         "logs/training_set/{scenario}.log",
     benchmark:
@@ -41,14 +41,14 @@ rule train:
             labels={"scenario": "{scenario}"},
         ),
     wildcard_constraints:
-        scenario="|".join(TRAINED),
+        scenario="|".join(EXPERIMENT.trained),
     # the longest jobs start as soon as their training set exists: a GPU is kept busy from
     # the start, and a CPU-only machine reaches the CPU-time check within minutes
     priority: 2
     params:
-        settings=training_settings,
-        connectivity_radius=lambda wildcards: SCENARIOS[wildcards.scenario]["miro"]["connectivity_radius"],
-        variant=model_variant,
+        settings=lambda wildcards: scenario(wildcards).training,
+        connectivity_radius=lambda wildcards: scenario(wildcards).spec["miro"]["connectivity_radius"],
+        variant=lambda wildcards: scenario(wildcards).variant,
         # survives an interrupted job, so a rerun resumes from the last epoch
         checkpoint_dir=lambda wildcards, output: os.path.join(os.path.dirname(output.model), "checkpoints"),
     threads: config["torch_threads"]
@@ -69,14 +69,14 @@ rule train:
 rule dbscan_params:
     input:
         data=scenario_data_dir,
-        weights=method_weights,
+        weights=lambda wildcards: method(wildcards).weights or [],
     output:
         params="results/dbscan_params/{scenario}/{method}.json",
     params:
-        fixed=fixed_dbscan,
-        selection=dbscan_selection,
-        training_fovs=lambda wildcards: SCENARIOS[wildcards.scenario]["training_fovs"],
-        miro=miro_inference_settings,
+        fixed=lambda wildcards: method(wildcards).dbscan,
+        selection=lambda wildcards: method(wildcards).dbscan_selection,
+        training_fovs=lambda wildcards: scenario(wildcards).training_fovs,
+        miro=lambda wildcards: method(wildcards).miro,
     threads: config["torch_threads"]
     log:
         "logs/dbscan_params/{scenario}/{method}.log",

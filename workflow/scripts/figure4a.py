@@ -2,7 +2,7 @@
 
 For every distance d in params.distances and FOV 1..n_fovs, a FOV of cluster
 pairs is simulated (miro.simulate.cluster_pairs, separation = d, seeded by
-seeding.fov_rng(seed, "figure4a:<d>", fov)), clustered by plain DBSCAN and by
+miro.experiments.fov_rng(seed, "figure4a:<d>", fov)), clustered by plain DBSCAN and by
 MIRO + DBSCAN and scored by JIc. DBSCAN parameters of each method: with
 dbscan "tuned" a grid search (miro.tuning, the tuning metric, default the mean
 of JIc and ARI_c) on held-in pair FOVs n_fovs+1..n_fovs+tuning_fovs of every
@@ -22,7 +22,7 @@ import logging
 
 import numpy as np
 from script_utils import chosen_dbscan, job_device, run, set_torch_threads
-from seeding import fov_rng
+from miro.experiments import fov_rng
 
 from miro.clustering import dbscan_labels
 from miro.evaluation import jic_by_distance, summarize_by

@@ -3,7 +3,7 @@
 Writes <output>/fov_<i>.csv ("x","y","index"; nm; 0 = not clustered) for every
 FOV number of the scenario, and <output>/simulation.json (simulator,
 parameters, seed, seeding rule, test and training FOVs). FOV i uses its own
-random stream (seeding.fov_rng), so any FOV can be regenerated alone.
+random stream (miro.experiments.fov_rng), so any FOV can be regenerated alone.
 """
 
 import json
@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 
 from script_utils import run
-from seeding import fov_rng
+from miro.experiments import fov_rng
 
 from miro.simulate import simulate, write_fov
 

@@ -16,6 +16,8 @@ import zlib
 
 import numpy as np
 
+__all__ = ["fov_rng"]
+
 
 def fov_rng(seed: int, key: str, fov: int) -> np.random.Generator:
     """The random generator of FOV ``fov`` of scenario (or figure) ``key`` under ``seed``."""

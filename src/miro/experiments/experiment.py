@@ -1,0 +1,126 @@
+"""An experiment: every scenario and study of one config, and the files they produce."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from miro.download import read_manifest
+from miro.errors import MiroInputError
+from miro.experiments.scenarios import dataset_id, resolve_scenarios
+from miro.experiments.studies import Figure4a, Nanoclusters, Nup96
+from miro.simulate import SIMULATORS
+
+__all__ = ["Experiment", "check_scenario_sources"]
+
+
+def check_scenario_sources(config: dict) -> None:
+    """Stop on a scenario with both or neither of `benchmark` and `simulator`, in plain
+    words, before a schema's oneOf would."""
+    for position, scenario in enumerate(config.get("scenarios") or []):
+        if isinstance(scenario, dict) and ("benchmark" in scenario) == ("simulator" in scenario):
+            raise MiroInputError(
+                f"config: scenario {scenario.get('id', position)}: give exactly one of 'benchmark' "
+                f"(a folder of {config.get('benchmark_manifest', 'the benchmark manifest')}) or 'simulator' "
+                f"(one of {', '.join(sorted(SIMULATORS))}, with its parameters under 'simulation')"
+            )
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated config resolved into scenarios and studies.
+
+    Attributes:
+        config: the config (schema defaults filled in).
+        repo: the repository root; relative config paths are read from it.
+        scenarios: scenario id -> :class:`~miro.experiments.Scenario`, in Table-1 order.
+        datasets: id -> folder of every benchmark folder in the manifest.
+        benchmark_manifest, weights_manifest: the manifests of the benchmark and the released weights.
+        figure4a, nanoclusters, nup96: the studies made by this config (None when not made).
+    """
+
+    config: dict
+    repo: Path
+    scenarios: dict
+    datasets: dict
+    benchmark_manifest: object
+    weights_manifest: object
+    figure4a: Figure4a | None
+    nanoclusters: Nanoclusters | None
+    nup96: Nup96 | None
+
+    @classmethod
+    def from_config(cls, config: dict, repo) -> Experiment:
+        """Resolve `config` (validated, defaults filled in); stop with one ``config:`` line on a mistake."""
+        repo = Path(repo)
+        benchmark_manifest = read_manifest(repo / config["benchmark_manifest"])
+        weights_manifest = read_manifest(repo / config["released_weights_manifest"])
+        scenarios = resolve_scenarios(config, benchmark_manifest, weights_manifest)
+        return cls(
+            config=config,
+            repo=repo,
+            scenarios=scenarios,
+            datasets={dataset_id(folder): folder for folder in benchmark_manifest["folder"].unique()},
+            benchmark_manifest=benchmark_manifest,
+            weights_manifest=weights_manifest,
+            figure4a=Figure4a.from_config(config, scenarios),
+            nanoclusters=Nanoclusters.from_config(config, scenarios, benchmark_manifest, repo),
+            nup96=Nup96.from_config(config, scenarios, repo),
+        )
+
+    def repo_path(self, path) -> str:
+        """A config path: absolute as given, else relative to the repository root."""
+        return str(path if Path(path).is_absolute() else self.repo / path)
+
+    @property
+    def methods(self) -> list:
+        return self.config["methods"]
+
+    @property
+    def simulated(self) -> list:
+        """Scenarios whose FOVs are simulated (small-scale rows relabel their scenario's)."""
+        return [sid for sid, s in self.scenarios.items() if s.is_simulated and s.scale_of is None]
+
+    @property
+    def small_scale(self) -> list:
+        """Small-scale rows of multiscale scenarios."""
+        return [sid for sid, s in self.scenarios.items() if s.scale_of is not None]
+
+    @property
+    def trained(self) -> list:
+        """Scenarios that train a model of their own (a small-scale row uses its scenario's)."""
+        return [sid for sid, s in self.scenarios.items() if s.scale_of is None]
+
+    @property
+    def classification(self) -> list:
+        """Scenarios whose MIRO is the classification variant (cMIRO): they also get Figure 3."""
+        return [sid for sid, s in self.scenarios.items() if s.miro_variant == "classification"]
+
+    def pairs(self) -> list:
+        """(scenario, method) of every metrics table, in Table-1 order."""
+        return [(sid, method) for sid, scenario in self.scenarios.items() for method in scenario.methods]
+
+    def metrics_files(self) -> list:
+        return [f"results/metrics/{sid}/{method}.csv" for sid, method in self.pairs()]
+
+    def dbscan_params_files(self) -> list:
+        return [f"results/dbscan_params/{sid}/{method}.json" for sid, method in self.pairs()]
+
+    def final_outputs(self) -> list:
+        """Every table and figure the config makes (the workflow's default target, less provenance)."""
+        miro = "MIRO" in self.methods
+        datasets = list(self.nanoclusters.datasets) if self.nanoclusters else []
+        return [
+            "results/tables/table1.csv",
+            "results/tables/table1.md",
+            "results/tables/table1.tex",
+            "results/tables/paper_comparison.md",
+            "results/tables/stats.csv",
+            *(f"results/figures/figure2/{sid}.png" for sid in self.scenarios),
+            *(f"results/models/{sid}/loss.png" for sid in self.trained if miro),
+            *(["results/figures/figure4a.png", "results/tables/figure4a.csv"] if self.figure4a else []),
+            *(f"results/figures/figure3/{sid}.png" for sid in self.classification if miro),
+            *(f"results/figures/nanoclusters/{dataset}.png" for dataset in datasets),
+            *(f"results/tables/nanoclusters/{dataset}_summary.csv" for dataset in datasets),
+            *(["results/figures/nup96/figure5.png", "results/tables/nup96/summary.csv"] if self.nup96 else []),
+        ]

@@ -1,0 +1,165 @@
+"""miro.experiments: a config resolved into scenarios and studies, without Snakemake runs."""
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+from snakemake.utils import update_config, validate
+
+from miro.errors import MiroInputError
+from miro.experiments import Experiment, check_scenario_sources
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA = str(REPO / "workflow" / "schemas" / "config.schema.yaml")
+DEFAULTS = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+
+
+def experiment(*overlays):
+    """The Experiment of config/config.yaml overlaid by `overlays` (paths or YAML text), as the workflow resolves it."""
+    config = copy.deepcopy(DEFAULTS)
+    for overlay in overlays:
+        update_config(config, yaml.safe_load(overlay.read_text() if isinstance(overlay, Path) else overlay))
+    check_scenario_sources(config)
+    if config.get("figure4a", {}) is None:
+        del config["figure4a"]
+        validate(config, SCHEMA, set_default=True)
+        config["figure4a"] = None
+    else:
+        validate(config, SCHEMA, set_default=True)
+    return Experiment.from_config(config, REPO)
+
+
+@pytest.fixture(scope="module")
+def paper():
+    return experiment()
+
+
+@pytest.fixture(scope="module")
+def quick():
+    return experiment(REPO / "config" / "quick.yaml")
+
+
+def test_paper_preset_rows_in_table1_order(paper):
+    ids = list(paper.scenarios)
+    assert ids[:2] == ["scenario8", "scenario8_blinking"]
+    assert ids.index("rings_of_spots_spots") == ids.index("rings_of_spots") + 1  # small scale right after its scenario
+    assert paper.small_scale == ["rings_of_spots_spots", "npc_corners"]
+    assert set(paper.trained) == set(ids) - set(paper.small_scale)
+    assert paper.classification == ["spots_ellipses", "spots_rings", "cshapes_rings"]  # the Figure 3 mixtures
+    assert paper.pairs()[:3] == [("scenario8", "DBSCAN"), ("scenario8", "MIRO"), ("scenario8", "MIRO_released")]
+
+
+def test_benchmark_scenario_holds_out_training_fovs(paper):
+    s8 = paper.scenarios["scenario8"]
+    assert s8.data_dir == "resources/benchmark/ground-truth-scenario-8"
+    assert not s8.is_simulated and s8.simulation == {}
+    assert set(s8.training_fovs).isdisjoint(s8.test_fovs) and len(s8.test_fovs) == 47
+    assert sorted(s8.test_fovs + s8.training_fovs) == s8.fovs
+    assert s8.figure_fov == s8.spec.get("figure_fov", s8.test_fovs[0])
+    assert s8.methods["DBSCAN"].weights is None
+    assert s8.methods["MIRO"].weights == "results/models/scenario8/model.pt"
+    assert s8.methods["MIRO_released"].weights.startswith("resources/weights/released/")
+
+
+def test_simulated_scenario_fovs_and_seed(paper):
+    cshape = paper.scenarios["cshape"]
+    assert cshape.test_fovs == list(range(1, 51)) and cshape.training_fovs == [51, 52, 53]
+    assert cshape.simulation["simulator"] == "cshape" and cshape.simulation["seed"] == DEFAULTS["simulation_seed"]
+    assert "MIRO_released" not in cshape.methods  # the authors released weights for the benchmark only
+    assert "cshape" in paper.simulated
+
+
+def test_small_scale_row_reads_its_scenarios_model_at_the_cutoff_step(paper):
+    big, small = paper.scenarios["rings_of_spots"], paper.scenarios["rings_of_spots_spots"]
+    assert small.scale_of == "rings_of_spots" and small.model_scenario == "rings_of_spots"
+    assert small.data_dir == "resources/scales/rings_of_spots_spots"
+    assert small.methods["MIRO"].weights == big.methods["MIRO"].weights
+    assert big.methods["MIRO"].miro["step"] == -1
+    assert small.methods["MIRO"].miro["step"] == big.variant["cutoff_step"] - 1
+    assert small.fovs == big.fovs and small.training == big.training
+
+
+def test_quick_preset_overrides_reach_training_and_inference(quick):
+    s6 = quick.scenarios["scenario6_blinking"]
+    assert s6.training["num_steps"] == 10 and s6.training["epochs"] == 30 and s6.training["lr"] == 3.0e-3
+    assert s6.methods["MIRO"].miro["num_steps"] == 10  # squeezes with the K it was trained with
+    assert s6.spec["miro"]["num_steps"] != 10  # the paper's K, which MIRO_released squeezes with
+
+
+def test_max_test_fovs_keeps_the_first_test_fovs():
+    smoke = experiment(REPO / "config" / "smoke.yaml")
+    limit = smoke.config["max_test_fovs"]
+    assert all(len(s.test_fovs) == min(limit, len(s.fovs) - len(s.training_fovs)) for s in smoke.scenarios.values())
+
+
+def test_studies_resolve_length_and_model(paper):
+    assert paper.figure4a.scenario == "pairs" and paper.figure4a.length_nm is None  # min-max, as the pair scenario
+    assert paper.figure4a.miro == paper.scenarios["pairs"].methods["MIRO"].miro
+    assert paper.nanoclusters.model_scenario == DEFAULTS["nanoclusters"]["model_scenario"]
+    dataset = next(iter(paper.nanoclusters.datasets))
+    assert all(path.startswith("resources/benchmark/") for path in paper.nanoclusters.files(dataset).values())
+    assert paper.nup96.corners == "npc_corners" and paper.nup96.data == paper.nup96.download
+    assert set(paper.nup96.inputs()) == {"data", "checksum"}
+    assert "results/figures/nup96/figure5.png" in paper.final_outputs()
+
+
+def test_baseline_preset_makes_no_miro_outputs():
+    baseline = experiment(REPO / "config" / "baseline.yaml")
+    assert baseline.figure4a is None and baseline.nanoclusters is None and baseline.nup96 is None
+    assert all(list(s.methods) == ["DBSCAN"] for s in baseline.scenarios.values())
+    assert not any("models/" in path for path in baseline.final_outputs())
+
+
+ONE = "dbscan: {eps: 1, min_samples: 2}"
+MIRO_BLOCK = "connectivity_radius: 0.2, num_steps: 4, dbscan: {eps: 1, min_samples: 2}"
+
+
+@pytest.mark.parametrize(
+    "overlay, message",
+    [
+        (f"scenarios:\n  - {{id: s, benchmark: Scenario 99, {ONE}}}\n", "Scenario 99"),
+        (f"scenarios:\n  - {{id: s, benchmark: Ground Truth - Scenario 8, simulator: rings, {ONE}}}\n", "exactly one of 'benchmark'"),
+        (f"scenarios:\n  - {{id: s, simulator: rings, simulation: {{radius: 250, wobble: 3}}, {ONE}}}\n", "wobble"),
+        (
+            f"methods: [DBSCAN, MIRO]\nscenarios:\n  - {{id: s, benchmark: Ground Truth - Scenario 8, {ONE}, "
+            f"miro: {{{MIRO_BLOCK}, training_set: {{builder: simulated, dataset_size: 2}}}}}}\n",
+            "builder 'simulated' needs a simulated scenario",
+        ),
+        (f"methods: [DBSCAN, MIRO]\nscenarios:\n  - {{id: s, simulator: rings, {ONE}, miro: {{{MIRO_BLOCK}}}}}\n", "no miro.training_set"),
+        (f"methods: [DBSCAN, MIRO_released]\nscenarios:\n  - {{id: s, benchmark: Ground Truth - Scenario 8, {ONE}}}\n", "no 'miro' block"),
+        (
+            f"methods: [DBSCAN, MIRO_released]\nscenarios:\n  - {{id: s, benchmark: Ground Truth - Scenario 8, {ONE}, "
+            f"miro: {{{MIRO_BLOCK}, released_weights: nope.pt}}}}\n",
+            "miro.released_weights must name a file",
+        ),
+        (f"scenarios:\n  - {{id: s, simulator: rings, {ONE}, small_scale: {{{ONE}, miro: {{{ONE}}}}}}}\n", "small_scale needs miro.variant multiscale"),
+        (
+            f"methods: [DBSCAN, MIRO]\nscenarios:\n  - {{id: s, simulator: npc, {ONE}, "
+            f"miro: {{variant: multiscale, cutoff_step: 4, {MIRO_BLOCK}, training_set: {{builder: simulated, dataset_size: 2}}}}}}\n",
+            "must lie in 1..3 for K = 4",
+        ),
+        (
+            f"scenarios:\n  - {{id: s, simulator: rings, {ONE}, "
+            f"miro: {{variant: classification, {MIRO_BLOCK}, training_set: {{builder: GraphDataset, dataset_size: 2}}}}}}\n",
+            "classification trains on simulated FOVs",
+        ),
+        (f"methods: [DBSCAN]\nscenarios:\n  - {{id: s, benchmark: Ground Truth - Scenario 8, fovs: [1, 999], {ONE}}}\n", "FOV(s) [999] not in"),
+        (f"methods: [DBSCAN]\nscenarios:\n  - {{id: s, simulator: rings, n_fovs: 2, training_fovs: [7], {ONE}}}\n", "training FOV(s) [7] not in"),
+        (f"methods: [DBSCAN]\nscenarios:\n  - {{id: s, simulator: rings, n_fovs: 2, figure_fov: 3, {ONE}}}\n", "figure_fov 3 is not a test FOV"),
+        (f"methods: [DBSCAN]\nscenarios:\n  - {{id: s, simulator: rings, n_fovs: 1, n_training_fovs: 0, training_fovs: [1], {ONE}}}\n", "no test FOVs"),
+        (
+            f"scenarios:\n  - {{id: s, simulator: rings, {ONE}}}\n  - {{id: s_small, simulator: rings_of_spots, {ONE}, "
+            f"miro: {{variant: multiscale, {MIRO_BLOCK}}}, small_scale: {{id: s, {ONE}, miro: {{{ONE}}}}}}}\n",
+            "small_scale id 's' is already a scenario id",
+        ),
+        ("figure4a: {simulation: {separation: 2}}\n", "leave out 'separation'"),
+        ("nanoclusters: {model_scenario: scenario8, datasets: [{id: d, files: [no/such.csv]}]}\n", "no such file(s): no/such.csv"),
+        ("nup96: {model_scenario: cshape}\n", "must be a multiscale scenario"),
+        ("nup96: {url: 'https://example.org/'}\n", "names no file"),
+    ],
+)
+def test_bad_config_is_one_config_line(overlay, message):
+    with pytest.raises(MiroInputError, match=r"^config: ") as error:
+        experiment(overlay)
+    assert message in str(error.value) and "\n" not in str(error.value)
