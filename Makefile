@@ -10,10 +10,10 @@ SNAKEMAKE_ARGS ?=
 
 .PHONY: venv reproduce test lint report clean
 
-$(BIN)/snakemake: pyproject.toml
+$(BIN)/snakemake: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[workflow,test]"
+	$(BIN)/python -m pip install --quiet -e ".[workflow,test]" -c constraints.txt
 	touch $@
 
 venv: $(BIN)/snakemake
@@ -26,6 +26,7 @@ report: venv
 
 lint: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/snakemake --lint --configfile $(CONFIG)
+	$(BIN)/snakefmt --check Snakefile workflow/
 
 test: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -8,14 +8,14 @@ rule dbscan_baseline:
         params="results/dbscan_params/{scenario}/DBSCAN.json",
     output:
         labels="results/labels/{scenario}/DBSCAN.csv",
-    params:
-        fovs=lambda wildcards: scenario(wildcards).test_fovs,
     log:
         "logs/dbscan_baseline/{scenario}.log",
     benchmark:
         "results/benchmarks/dbscan_baseline/{scenario}.tsv"
     conda:
         "../envs/miro.yaml"
+    params:
+        fovs=lambda wildcards: scenario(wildcards).test_fovs,
     script:
         "../scripts/dbscan_baseline.py"
 
@@ -27,19 +27,19 @@ rule miro_dbscan:
         params="results/dbscan_params/{scenario}/{method}.json",
     output:
         labels="results/labels/{scenario}/{method}.csv",
-    wildcard_constraints:
-        method="MIRO|MIRO_released",
-    params:
-        fovs=lambda wildcards: scenario(wildcards).test_fovs,
-        miro=lambda wildcards: method(wildcards).miro,
-    threads: config["torch_threads"]
-    resources:
-        gpu=1,
     log:
         "logs/miro_dbscan/{scenario}/{method}.log",
     benchmark:
         "results/benchmarks/miro_dbscan/{scenario}/{method}.tsv"
+    wildcard_constraints:
+        method="MIRO|MIRO_released",
     conda:
         "../envs/miro.yaml"
+    threads: config["torch_threads"]
+    resources:
+        gpu=1,
+    params:
+        fovs=lambda wildcards: scenario(wildcards).test_fovs,
+        miro=lambda wildcards: method(wildcards).miro,
     script:
         "../scripts/miro_cluster.py"

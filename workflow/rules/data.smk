@@ -5,16 +5,16 @@
 rule download_benchmark:
     output:
         directory("resources/benchmark/{dataset}"),
-    params:
-        folder=lambda wildcards: EXPERIMENT.datasets[wildcards.dataset],
-        base_url=config["benchmark_base_url"],
-        manifest=EXPERIMENT.repo_path(config["benchmark_manifest"]),
     log:
         "logs/download_benchmark/{dataset}.log",
     benchmark:
         "results/benchmarks/download_benchmark/{dataset}.tsv"
     conda:
         "../envs/miro.yaml"
+    params:
+        folder=lambda wildcards: EXPERIMENT.datasets[wildcards.dataset],
+        base_url=config["benchmark_base_url"],
+        manifest=EXPERIMENT.repo_path(config["benchmark_manifest"]),
     script:
         "../scripts/download_benchmark.py"
 
@@ -22,15 +22,15 @@ rule download_benchmark:
 rule download_released_weights:
     output:
         "resources/weights/released/{weights}",
-    params:
-        base_url=config["released_weights_base_url"],
-        manifest=EXPERIMENT.repo_path(config["released_weights_manifest"]),
     log:
         "logs/download_released_weights/{weights}.log",
     benchmark:
         "results/benchmarks/download_released_weights/{weights}.tsv"
     conda:
         "../envs/miro.yaml"
+    params:
+        base_url=config["released_weights_base_url"],
+        manifest=EXPERIMENT.repo_path(config["released_weights_manifest"]),
     script:
         "../scripts/download_weights.py"
 
@@ -43,20 +43,20 @@ rule download_released_weights:
 rule simulate_dataset:
     output:
         directory("resources/simulated/{scenario}"),
+    log:
+        "logs/simulate_dataset/{scenario}.log",
+    benchmark:
+        "results/benchmarks/simulate_dataset/{scenario}.tsv"
     wildcard_constraints:
         scenario="|".join(EXPERIMENT.simulated) or "(?!)",
+    conda:
+        "../envs/miro.yaml"
     params:
         simulator=lambda wildcards: scenario(wildcards).simulation["simulator"],
         simulation=lambda wildcards: scenario(wildcards).simulation["simulation"],
         seed=lambda wildcards: scenario(wildcards).simulation["seed"],
         fovs=lambda wildcards: scenario(wildcards).fovs,
         training_fovs=lambda wildcards: scenario(wildcards).training_fovs,
-    log:
-        "logs/simulate_dataset/{scenario}.log",
-    benchmark:
-        "results/benchmarks/simulate_dataset/{scenario}.tsv"
-    conda:
-        "../envs/miro.yaml"
     script:
         "../scripts/simulate_dataset.py"
 
@@ -70,12 +70,12 @@ rule small_scale_dataset:
         data=lambda wildcards: SCENARIOS[scenario(wildcards).scale_of].data_dir,
     output:
         directory("resources/scales/{scenario}"),
-    wildcard_constraints:
-        scenario="|".join(EXPERIMENT.small_scale) or "(?!)",
     log:
         "logs/small_scale_dataset/{scenario}.log",
     benchmark:
         "results/benchmarks/small_scale_dataset/{scenario}.tsv"
+    wildcard_constraints:
+        scenario="|".join(EXPERIMENT.small_scale) or "(?!)",
     conda:
         "../envs/miro.yaml"
     script:

@@ -32,8 +32,17 @@ rule figure3:
             labels={"scenario": "{scenario}", "table": "figure"},
         ),
         svg="results/figures/figure3/{scenario}.svg",
+    log:
+        "logs/figure3/{scenario}.log",
+    benchmark:
+        "results/benchmarks/figure3/{scenario}.tsv"
     wildcard_constraints:
         scenario="|".join(EXPERIMENT.classification) or "(?!)",
+    conda:
+        "../envs/miro.yaml"
+    threads: config["torch_threads"]
+    resources:
+        gpu=1,
     params:
         fovs=lambda wildcards: scenario(wildcards).test_fovs,
         fov=lambda wildcards: scenario(wildcards).figure_fov,
@@ -41,14 +50,5 @@ rule figure3:
         class_names=lambda wildcards: scenario(wildcards).class_names,
         clustering=config["classification"]["clustering"],
         title=lambda wildcards: scenario(wildcards).label,
-    threads: config["torch_threads"]
-    resources:
-        gpu=1,
-    log:
-        "logs/figure3/{scenario}.log",
-    benchmark:
-        "results/benchmarks/figure3/{scenario}.tsv"
-    conda:
-        "../envs/miro.yaml"
     script:
         "../scripts/figure3.py"

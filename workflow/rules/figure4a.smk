@@ -28,6 +28,15 @@ if FIGURE4A:
             ),
             per_fov="results/figure4a/per_fov.csv",
             dbscan="results/figure4a/dbscan_params.json",
+        log:
+            "logs/figure4a.log",
+        benchmark:
+            "results/benchmarks/figure4a.tsv"
+        conda:
+            "../envs/miro.yaml"
+        threads: config["torch_threads"]
+        resources:
+            gpu=1,
         params:
             scenario=FIGURE4A.scenario,
             distances=FIGURE4A.config["distances"],
@@ -39,14 +48,5 @@ if FIGURE4A:
             simulation=FIGURE4A.config["simulation"],
             length_nm=FIGURE4A.length_nm,
             miro=FIGURE4A.miro,
-        threads: config["torch_threads"]
-        resources:
-            gpu=1,
-        log:
-            "logs/figure4a.log",
-        benchmark:
-            "results/benchmarks/figure4a.tsv"
-        conda:
-            "../envs/miro.yaml"
         script:
             "../scripts/figure4a.py"

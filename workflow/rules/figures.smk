@@ -16,15 +16,15 @@ rule figure2:
             labels={"scenario": "{scenario}"},
         ),
         svg="results/figures/figure2/{scenario}.svg",
-    params:
-        methods=lambda wildcards: list(scenario(wildcards).methods),
-        fov=lambda wildcards: scenario(wildcards).figure_fov,
-        title=lambda wildcards: scenario(wildcards).label,
     log:
         "logs/figure2/{scenario}.log",
     benchmark:
         "results/benchmarks/figure2/{scenario}.tsv"
     conda:
         "../envs/miro.yaml"
+    params:
+        methods=lambda wildcards: list(scenario(wildcards).methods),
+        fov=lambda wildcards: scenario(wildcards).figure_fov,
+        title=lambda wildcards: scenario(wildcards).label,
     script:
         "../scripts/figure2.py"

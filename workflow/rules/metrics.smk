@@ -7,13 +7,13 @@ rule metrics:
         labels="results/labels/{scenario}/{method}.csv",
     output:
         metrics="results/metrics/{scenario}/{method}.csv",
-    params:
-        rmse_convention=config["metrics"]["rmse_convention"],
     log:
         "logs/metrics/{scenario}/{method}.log",
     benchmark:
         "results/benchmarks/metrics/{scenario}/{method}.tsv"
     conda:
         "../envs/miro.yaml"
+    params:
+        rmse_convention=config["metrics"]["rmse_convention"],
     script:
         "../scripts/metrics.py"

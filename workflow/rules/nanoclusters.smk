@@ -31,8 +31,17 @@ if NANOCLUSTERS:
                 labels={"dataset": "{nanoclusters_dataset}", "table": "figure"},
             ),
             svg="results/figures/nanoclusters/{nanoclusters_dataset}.svg",
+        log:
+            "logs/nanoclusters/{nanoclusters_dataset}.log",
+        benchmark:
+            "results/benchmarks/nanoclusters/{nanoclusters_dataset}.tsv"
         wildcard_constraints:
             nanoclusters_dataset="|".join(NANOCLUSTERS.datasets),
+        conda:
+            "../envs/miro.yaml"
+        threads: config["torch_threads"]
+        resources:
+            gpu=1,
         params:
             files=lambda wildcards: NANOCLUSTERS.files(wildcards.nanoclusters_dataset),
             pixel_size=lambda wildcards: NANOCLUSTERS.datasets[wildcards.nanoclusters_dataset].get("pixel_size"),
@@ -41,14 +50,5 @@ if NANOCLUSTERS:
             miro=NANOCLUSTERS.miro,
             length_nm=NANOCLUSTERS.length_nm,
             zoom_regions=NANOCLUSTERS.zoom_regions,
-        threads: config["torch_threads"]
-        resources:
-            gpu=1,
-        log:
-            "logs/nanoclusters/{nanoclusters_dataset}.log",
-        benchmark:
-            "results/benchmarks/nanoclusters/{nanoclusters_dataset}.tsv"
-        conda:
-            "../envs/miro.yaml"
         script:
             "../scripts/nanoclusters.py"

@@ -12,14 +12,14 @@ if NUP96:
         output:
             data=NUP96.download,
             checksum=f"{NUP96.download}.sha256",
+        log:
+            "logs/download_nup96.log",
+        localrule: True
+        conda:
+            "../envs/miro.yaml"
         params:
             url=NUP96.config["url"],
             sha256=NUP96.config.get("sha256"),
-        localrule: True
-        log:
-            "logs/download_nup96.log",
-        conda:
-            "../envs/miro.yaml"
         script:
             "../scripts/download_nup96.py"
 
@@ -51,6 +51,15 @@ if NUP96:
                 labels={"table": "figure"},
             ),
             svg="results/figures/nup96/figure5.svg",
+        log:
+            "logs/nup96.log",
+        benchmark:
+            "results/benchmarks/nup96.tsv"
+        conda:
+            "../envs/miro.yaml"
+        threads: config["torch_threads"]
+        resources:
+            gpu=1,
         params:
             sha256=NUP96.config.get("sha256"),
             model_scenario=NUP96.model_scenario,
@@ -59,14 +68,5 @@ if NUP96:
             length_nm=NUP96.length_nm,
             overlap_nm=NUP96.config["overlap_nm"],
             zoom_nm=NUP96.config["zoom_nm"],
-        threads: config["torch_threads"]
-        resources:
-            gpu=1,
-        log:
-            "logs/nup96.log",
-        benchmark:
-            "results/benchmarks/nup96.tsv"
-        conda:
-            "../envs/miro.yaml"
         script:
             "../scripts/nup96.py"

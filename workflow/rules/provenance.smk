@@ -12,11 +12,11 @@ rule provenance:
             caption="../report/provenance.rst",
             category="Provenance",
         ),
-    params:
-        repo=workflow.basedir,
     log:
         "logs/provenance.log",
     conda:
         "../envs/miro.yaml"
+    params:
+        repo=workflow.basedir,
     script:
         "../scripts/provenance.py"

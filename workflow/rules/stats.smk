@@ -11,13 +11,13 @@ rule stats:
             caption="../report/stats.rst",
             category="Tables",
         ),
-    params:
-        pairs=EXPERIMENT.pairs(),
     log:
         "logs/stats.log",
     benchmark:
         "results/benchmarks/stats.tsv"
     conda:
         "../envs/miro.yaml"
+    params:
+        pairs=EXPERIMENT.pairs(),
     script:
         "../scripts/stats.py"

@@ -17,14 +17,14 @@ rule table1:
             caption="../report/paper_comparison.rst",
             category="Tables",
         ),
-    params:
-        pairs=EXPERIMENT.pairs(),
-        labels={sid: scenario.label for sid, scenario in SCENARIOS.items()},
     log:
         "logs/table1.log",
     benchmark:
         "results/benchmarks/table1.tsv"
     conda:
         "../envs/miro.yaml"
+    params:
+        pairs=EXPERIMENT.pairs(),
+        labels={sid: scenario.label for sid, scenario in SCENARIOS.items()},
     script:
         "../scripts/table1.py"

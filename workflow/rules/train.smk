@@ -6,11 +6,18 @@ rule training_set:
         data=scenario_data_dir,
     output:
         graphs="results/training_sets/{scenario}.pt",
+    log:
+        "logs/training_set/{scenario}.log",
+    benchmark:
+        "results/benchmarks/training_set/{scenario}.tsv"
     wildcard_constraints:
         scenario="|".join(EXPERIMENT.trained),
-    # trainings first (see rule train); as many cores as a training, so that a finished
-    # training set frees them for its training instead of a one-core job taking one
+    # trainings first (see rule train)
     priority: 1
+    conda:
+        "../envs/miro.yaml"
+    # as many cores as a training, so that a finished training set frees them for its
+    # training instead of a one-core job taking one
     threads: config["torch_threads"]
     params:
         training_fovs=lambda wildcards: scenario(wildcards).training_fovs,
@@ -18,12 +25,6 @@ rule training_set:
         simulation=lambda wildcards: scenario(wildcards).simulation,
         connectivity_radius=lambda wildcards: scenario(wildcards).spec["miro"]["connectivity_radius"],
         settings=lambda wildcards: scenario(wildcards).training,
-    log:
-        "logs/training_set/{scenario}.log",
-    benchmark:
-        "results/benchmarks/training_set/{scenario}.tsv"
-    conda:
-        "../envs/miro.yaml"
     script:
         "../scripts/build_training_set.py"
 
@@ -40,28 +41,28 @@ rule train:
             category="Training",
             labels={"scenario": "{scenario}"},
         ),
+    log:
+        "logs/train/{scenario}.log",
+    benchmark:
+        "results/benchmarks/train/{scenario}.tsv"
     wildcard_constraints:
         scenario="|".join(EXPERIMENT.trained),
     # the longest jobs start as soon as their training set exists: a GPU is kept busy from
     # the start, and a CPU-only machine reaches the CPU-time check within minutes
     priority: 2
+    conda:
+        "../envs/miro.yaml"
+    threads: config["torch_threads"]
+    resources:
+        gpu=1,
+        mem_mb=8000,
+        runtime=600,
     params:
         settings=lambda wildcards: scenario(wildcards).training,
         connectivity_radius=lambda wildcards: scenario(wildcards).spec["miro"]["connectivity_radius"],
         variant=lambda wildcards: scenario(wildcards).variant,
         # survives an interrupted job, so a rerun resumes from the last epoch
         checkpoint_dir=lambda wildcards, output: os.path.join(os.path.dirname(output.model), "checkpoints"),
-    threads: config["torch_threads"]
-    resources:
-        gpu=1,
-        mem_mb=8000,
-        runtime=600,
-    log:
-        "logs/train/{scenario}.log",
-    benchmark:
-        "results/benchmarks/train/{scenario}.tsv"
-    conda:
-        "../envs/miro.yaml"
     script:
         "../scripts/train.py"
 
@@ -72,17 +73,17 @@ rule dbscan_params:
         weights=lambda wildcards: method(wildcards).weights or [],
     output:
         params="results/dbscan_params/{scenario}/{method}.json",
-    params:
-        fixed=lambda wildcards: method(wildcards).dbscan,
-        selection=lambda wildcards: method(wildcards).dbscan_selection,
-        training_fovs=lambda wildcards: scenario(wildcards).training_fovs,
-        miro=lambda wildcards: method(wildcards).miro,
-    threads: config["torch_threads"]
     log:
         "logs/dbscan_params/{scenario}/{method}.log",
     benchmark:
         "results/benchmarks/dbscan_params/{scenario}/{method}.tsv"
     conda:
         "../envs/miro.yaml"
+    threads: config["torch_threads"]
+    params:
+        fixed=lambda wildcards: method(wildcards).dbscan,
+        selection=lambda wildcards: method(wildcards).dbscan_selection,
+        training_fovs=lambda wildcards: scenario(wildcards).training_fovs,
+        miro=lambda wildcards: method(wildcards).miro,
     script:
         "../scripts/dbscan_params.py"
