@@ -163,3 +163,32 @@ def test_bad_config_is_one_config_line(overlay, message):
     with pytest.raises(MiroInputError, match=r"^config: ") as error:
         experiment(overlay)
     assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_released_models_settings_come_from_the_manifest(paper):
+    from miro.released import released_models
+
+    models = released_models(REPO / "config" / "miro-weights-manifest.tsv")
+    assert len(models) == 16 and {m.benchmark for m in models.values()} >= {"Ground Truth - Scenario 8", "Multiple Blinking - Scenario 9"}
+    s8 = models["model_scenario_8.pt"]
+    assert (s8.connectivity_radius, s8.num_steps, s8.eps, s8.min_samples) == (0.2, 12, 40.62, 4)
+    assert isinstance(models["model_scenario_9.pt"].eps, int)  # 13 in the authors' JSON, as in a YAML config
+    for scenario in paper.scenarios.values():
+        name = scenario.spec.get("miro", {}).get("released_weights")
+        if name:  # config/config.yaml gives none of them: all filled from the manifest
+            released = scenario.methods["MIRO_released"]
+            assert released.miro["connectivity_radius"] == models[name].connectivity_radius
+            assert released.miro["num_steps"] == models[name].num_steps and released.dbscan == models[name].dbscan
+            assert scenario.spec["benchmark"] == models[name].benchmark
+
+
+def test_a_scenario_overrides_its_released_models_settings():
+    overlay = (
+        "methods: [DBSCAN, MIRO_released]\nscenarios:\n  - {id: s, benchmark: Ground Truth - Scenario 8, dbscan: {eps: 50, min_samples: 4},"
+        " miro: {released_weights: model_scenario_8.pt, num_steps: 20, dbscan: {eps: 30, min_samples: 5}}}\n"
+    )
+    released = experiment(overlay).scenarios["s"].methods["MIRO_released"]
+    assert released.miro == {"connectivity_radius": 0.2, "num_steps": 20, "step": -1}
+    assert released.dbscan == {"eps": 30, "min_samples": 5}
+    with pytest.raises(MiroInputError, match="'nope.pt' is not in"):
+        experiment(overlay.replace("model_scenario_8.pt, num_steps: 20, dbscan: {eps: 30, min_samples: 5}", "nope.pt"))

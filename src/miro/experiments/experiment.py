@@ -9,6 +9,7 @@ from miro.download import read_manifest
 from miro.errors import MiroInputError
 from miro.experiments.scenarios import dataset_id, resolve_scenarios
 from miro.experiments.studies import Figure4a, Nanoclusters, Nup96
+from miro.released import released_models
 from miro.simulate import SIMULATORS
 
 __all__ = ["Experiment", "check_scenario_sources"]
@@ -55,7 +56,7 @@ class Experiment:
         repo = Path(repo)
         benchmark_manifest = read_manifest(repo / config["benchmark_manifest"])
         weights_manifest = read_manifest(repo / config["released_weights_manifest"])
-        scenarios = resolve_scenarios(config, benchmark_manifest, weights_manifest)
+        scenarios = resolve_scenarios(config, benchmark_manifest, released_models(repo / config["released_weights_manifest"]))
         return cls(
             config=config,
             repo=repo,

@@ -182,12 +182,33 @@ def _small_scale(spec: dict) -> dict:
     return derived
 
 
-def _scenario_specs(config: dict) -> dict:
+def _fill_released(config: dict, spec: dict, released: dict) -> None:
+    """A scenario's miro R, K and DBSCAN parameters, where not given, from the row of its
+    released_weights in the released-weights manifest."""
+    miro = spec.get("miro", {})
+    if "released_weights" not in miro:
+        return
+    model = released.get(miro["released_weights"])
+    if model is None:
+        if {"connectivity_radius", "num_steps", "dbscan"} <= set(miro):
+            return  # checked with the methods: an error only if MIRO_released runs
+        raise MiroInputError(
+            f"config: scenario {spec['id']}: miro.released_weights {miro['released_weights']!r} is not in "
+            f"{config['released_weights_manifest']}; name one of its files or give connectivity_radius, num_steps and dbscan"
+        )
+    miro.setdefault("connectivity_radius", model.connectivity_radius)
+    miro.setdefault("num_steps", model.num_steps)
+    miro.setdefault("dbscan", model.dbscan)
+
+
+def _scenario_specs(config: dict, released: dict) -> dict:
     """Scenario id -> config entry, each small-scale row right after its scenario (Table 1
-    order), simulated entries with `simulation` and `training_fovs` filled in."""
+    order), simulated entries with `simulation` and `training_fovs` filled in, released
+    models' settings filled in from the manifest."""
     ids = {spec["id"] for spec in config["scenarios"]}
     specs = {}
     for spec in config["scenarios"]:
+        _fill_released(config, spec, released)
         specs[spec["id"]] = spec
         if "small_scale" in spec:
             small = _small_scale(spec)
@@ -390,16 +411,16 @@ def _resolve(config: dict, spec: dict, owner: dict, benchmark_manifest) -> Scena
     )
 
 
-def resolve_scenarios(config: dict, benchmark_manifest, weights_manifest) -> dict:
+def resolve_scenarios(config: dict, benchmark_manifest, released: dict) -> dict:
     """Scenario id -> :class:`Scenario` of a validated config, in Table-1 order.
 
     Args:
         config: the config after schema validation with defaults filled in.
-        benchmark_manifest, weights_manifest: the manifests (:func:`miro.download.read_manifest`)
-            naming the benchmark files and the released weights.
+        benchmark_manifest: the manifest of the benchmark files (:func:`miro.download.read_manifest`).
+        released: file name -> :class:`miro.released.ReleasedModel` of the released-weights manifest.
     """
-    specs = _scenario_specs(config)
-    folders, released = set(benchmark_manifest["folder"]), set(weights_manifest["file"])
+    specs = _scenario_specs(config, released)
+    folders = set(benchmark_manifest["folder"])
     for spec in specs.values():
-        _check_methods(config, spec, _spec_methods(spec, config["methods"]), folders, released)
+        _check_methods(config, spec, _spec_methods(spec, config["methods"]), folders, set(released))
     return {sid: _resolve(config, spec, specs[spec.get("scale_of", sid)], benchmark_manifest) for sid, spec in specs.items()}
