@@ -6,10 +6,9 @@ import logging
 
 from script_utils import run, set_torch_threads
 
-from miro.inference import squeeze_fov
+from miro.estimator import MiroDBSCAN
 from miro.io import list_fovs, read_localizations
 from miro.tuning import tune_dbscan, tune_miro_dbscan
-from miro.weights import load_checkpoint
 
 
 def main(smk):
@@ -20,9 +19,8 @@ def main(smk):
     truth = [t["index"].to_numpy() for t in tables]
     grid = dict(eps=selection["eps"], min_samples=selection["min_samples"], metric=selection["metric"])
     if smk.input.weights:
-        miro = smk.params.miro
-        model, _ = load_checkpoint(smk.input.weights, num_steps=miro["num_steps"])
-        squeezed = [squeeze_fov(model, points, miro["connectivity_radius"], miro["num_steps"], step=miro["step"]) for points in xy]
+        squeezer = MiroDBSCAN.from_files(smk.input.weights, **smk.params.miro)
+        squeezed = [squeezer.squeeze(points) for points in xy]
         tuned = tune_miro_dbscan(xy, squeezed, truth, **grid).best
     else:
         tuned = tune_dbscan(xy, truth, **grid).best

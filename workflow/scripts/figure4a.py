@@ -22,16 +22,15 @@ import logging
 
 import numpy as np
 from script_utils import chosen_dbscan, job_device, run, set_torch_threads
-from miro.experiments import fov_rng
 
 from miro.clustering import dbscan_labels
+from miro.estimator import MiroDBSCAN
 from miro.evaluation import jic_by_distance, summarize_by
-from miro.inference import squeeze_fov
+from miro.experiments import fov_rng
 from miro.io import write_csv
 from miro.plots import figure4a, save_figure
 from miro.simulate import cluster_pairs
 from miro.tuning import tune_dbscan, tune_miro_dbscan
-from miro.weights import load_checkpoint
 
 METHODS = ("DBSCAN", "MIRO+DBSCAN")
 
@@ -58,14 +57,10 @@ def main(smk):
     set_torch_threads(smk)
     device = job_device(smk)
     miro, length = smk.params.miro, smk.params.length_nm
-    model, _ = load_checkpoint(smk.input.model, num_steps=miro["num_steps"], map_location=device)
     scaling = {"normalization": "authors"} if length is None else {"normalization": "isotropic", "length_nm": float(length)}
-
-    def squeeze(xy):
-        return squeeze_fov(model, xy, miro["connectivity_radius"], num_steps=miro["num_steps"], device=device, **scaling)
-
+    clusterer = MiroDBSCAN.from_files(smk.input.model, device=device, **miro, **scaling)
     if smk.params.dbscan == "tuned":
-        plain, squeezed = tune(smk, squeeze)
+        plain, squeezed = tune(smk, clusterer.squeeze)
     else:
         plain, squeezed = chosen_dbscan(smk.input.dbscan_params), chosen_dbscan(smk.input.miro_params)
     used = {"DBSCAN": plain, "MIRO+DBSCAN": squeezed}
@@ -73,7 +68,7 @@ def main(smk):
         json.dump({"mode": smk.params.dbscan, "scenario": smk.params.scenario, "length_nm": length, **miro, **used}, handle, indent=2, default=float)
     clusterers = {
         "DBSCAN": lambda xy: dbscan_labels(xy, plain["eps"], int(plain["min_samples"])),
-        "MIRO+DBSCAN": lambda xy: dbscan_labels(squeeze(xy), squeezed["eps"], int(squeezed["min_samples"])),
+        "MIRO+DBSCAN": clusterer.set_params(eps=squeezed["eps"], min_samples=int(squeezed["min_samples"])).fit_predict,
     }
     fovs = ((d, fov, *simulate_pairs(smk, d, fov)) for d in smk.params.distances for fov in range(1, smk.params.n_fovs + 1))
     per_fov = jic_by_distance(clusterers, fovs)

@@ -25,11 +25,10 @@ import pandas as pd
 from script_utils import chosen_dbscan, job_device, run, set_torch_threads
 
 from miro.clustering import dbscan_labels
+from miro.estimator import MiroDBSCAN
 from miro.io import read_localizations, write_csv
 from miro.nanoclusters import CLUSTER_COLUMNS, cluster_statistics, example_regions, extra_clusters, summarize_clusters
 from miro.plots import figure4b_e, save_figure
-from miro.tiling import tiled_miro_dbscan
-from miro.weights import load_checkpoint
 
 METHODS = ("MIRO+DBSCAN", "DBSCAN")
 
@@ -38,14 +37,14 @@ def main(smk):
     set_torch_threads(smk)
     device = job_device(smk)
     miro, length = smk.params.miro, float(smk.params.length_nm)
-    model, _ = load_checkpoint(smk.input.model, num_steps=miro["num_steps"], map_location=device)
     params = {"MIRO+DBSCAN": chosen_dbscan(smk.input.miro_params), "DBSCAN": chosen_dbscan(smk.input.dbscan_params)}
-    squeezed, plain = params["MIRO+DBSCAN"], params["DBSCAN"]
+    plain = params["DBSCAN"]
+    # fields of any size: tiles of the model's FOV size, one DBSCAN over the whole field
+    miro_dbscan = MiroDBSCAN.from_files(
+        smk.input.model, smk.input.miro_params, tiling=True, tile_size_nm=length, device=device, workers=smk.threads, **miro
+    )
     clusterers = {
-        "MIRO+DBSCAN": lambda xy: tiled_miro_dbscan(
-            model, xy, miro["connectivity_radius"], squeezed["eps"], int(squeezed["min_samples"]), tile_size_nm=length,
-            num_steps=miro["num_steps"], step=miro["step"], device=device, progress=False, workers=smk.threads,
-        ),
+        "MIRO+DBSCAN": miro_dbscan.fit_predict,
         "DBSCAN": lambda xy: dbscan_labels(xy, plain["eps"], int(plain["min_samples"])),
     }
     tables, per_localization, example = [], [], None
@@ -73,7 +72,7 @@ def main(smk):
     fig = figure4b_e(clusters, example["xy"], example["labels"], example["regions"], methods=METHODS,
                      example_name=example["name"], title=title)
     save_figure(fig, smk.output.png, smk.output.svg)
-    logging.info("MIRO+DBSCAN %s, DBSCAN %s (R %s, K %s, step %s, %s nm per unit, %s)\n%s", squeezed, plain,
+    logging.info("MIRO+DBSCAN %s, DBSCAN %s (R %s, K %s, step %s, %s nm per unit, %s)\n%s", params["MIRO+DBSCAN"], plain,
                  miro["connectivity_radius"], miro["num_steps"], miro["step"], length, device,
                  summary.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
 

@@ -34,11 +34,10 @@ from script_utils import chosen_dbscan, job_device, run, set_torch_threads
 
 from miro.download import verify_file
 from miro.errors import MiroInputError
+from miro.estimator import MiroDBSCAN
 from miro.io import read_localizations, write_csv
 from miro.npc import corner_table, fit_exponential, fit_labelling_efficiency, npc_table, summarize
 from miro.plots import figure5, save_figure
-from miro.tiling import tiled_miro_dbscan
-from miro.weights import load_checkpoint
 
 
 def fit_or_none(fit, *args, **kwargs):
@@ -56,13 +55,9 @@ def main(smk):
     digest = verify_file(smk.input.data, sidecar=smk.input.get("checksum"), sha256=smk.params.sha256, pinned_by="nup96.sha256")
     xy = read_localizations(smk.input.data)[["x", "y"]].to_numpy()
     scales = {"npc": (smk.params.npc, chosen_dbscan(smk.input.npc_params)), "corner": (smk.params.corner, chosen_dbscan(smk.input.corner_params))}
-    model, _ = load_checkpoint(smk.input.model, num_steps=smk.params.npc["num_steps"], map_location=device)
-    labels = {
-        scale: tiled_miro_dbscan(
-            model, xy, miro["connectivity_radius"], params["eps"], int(params["min_samples"]),
-            tile_size_nm=smk.params.length_nm, overlap_nm=smk.params.overlap_nm, num_steps=miro["num_steps"],
-            step=miro["step"], device=device, progress=False, workers=smk.threads,
-        )
+    tiles = dict(tiling=True, tile_size_nm=smk.params.length_nm, overlap_nm=smk.params.overlap_nm, device=device, workers=smk.threads)
+    labels = {  # NPCs on the last step, corners on step cutoff_step, of one model
+        scale: MiroDBSCAN.from_files(smk.input.model, **miro, **params, **tiles).fit_predict(xy)
         for scale, (miro, params) in scales.items()
     }
     npcs = npc_table(xy, labels["npc"], labels["corner"])

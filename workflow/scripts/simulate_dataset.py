@@ -11,8 +11,8 @@ import logging
 from pathlib import Path
 
 from script_utils import run
-from miro.experiments import fov_rng
 
+from miro.experiments import fov_rng
 from miro.simulate import simulate, write_fov
 
 
