@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 from sklearn import metrics as _skm
 
+from miro._validation import check_choice, check_radius
 from miro.clustering import dbscan_labels
 from miro.errors import MiroInputError
-from miro.graph import _check_radius
 from miro.inference import fov_graph, step_output
 from miro.model import MIRO
 
@@ -129,9 +129,8 @@ def classify_fov(
         raise MiroInputError(
             f"model: a classification model needs out_channels = 2 + number of classes, this one has {model.out_channels}"
         )
-    if clustering not in CLUSTERINGS:
-        raise MiroInputError(f"clustering: expected one of {', '.join(CLUSTERINGS)}, got {clustering!r}")
-    r = _check_radius(connectivity_radius)
+    check_choice(clustering, CLUSTERINGS, "clustering")
+    r = check_radius(connectivity_radius)
     data, norm = fov_graph(model, xy_nm, r, normalization, length_nm)
     output = step_output(model, data, step=step, num_steps=num_steps, device=device)
     squeezed = norm.to_nm((data.position - r * output[:, :2]).double().numpy())

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from miro._validation import existing_file, label_column
 from miro.errors import MiroInputError
 
 __all__ = ["main", "build_parser", "cluster_table", "RELEASED_MODELS", "released_defaults"]
@@ -213,18 +214,6 @@ def cluster_table(xy_nm, labels) -> pd.DataFrame:
     )
 
 
-def _labels_column(table: pd.DataFrame, column: str, path) -> np.ndarray:
-    if column not in table.columns:
-        raise MiroInputError(f"{path}: no column {column!r} (found {', '.join(map(str, table.columns))}); name the label column with --pred-column/--gt-column")
-    values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
-    if not np.all(np.isfinite(values)) or np.any(values != np.round(values)) or np.any(values < 0):
-        raise MiroInputError(
-            f"{path}: column {column} must hold whole numbers >= 0 (0 = not clustered); "
-            "for scikit-learn labels (-1 = noise) add 1 first"
-        )
-    return values.astype(np.int64)
-
-
 # --------------------------------------------------------------------------- cluster
 
 
@@ -326,11 +315,7 @@ def _miro_labels(args, xy) -> np.ndarray:
 
 
 def _read_label_table(path) -> pd.DataFrame:
-    path = Path(path)
-    if path.is_dir():
-        raise MiroInputError(f"{path}: is a folder, not a file; give a CSV of labels")
-    if not path.is_file():
-        raise MiroInputError(f"{path}: file not found; check the path")
+    path = existing_file(path, "give a CSV of labels")
     try:
         table = pd.read_csv(path)
     except pd.errors.EmptyDataError:
@@ -350,7 +335,7 @@ def _cmd_evaluate(args) -> int:
     pred_column = args.pred_column
     if pred_column is None:
         pred_column = next((c for c in ("cluster", "label") if c in pred_table.columns), "cluster")
-    pred = _labels_column(pred_table, pred_column, args.pred)
+    pred = label_column(pred_table, pred_column, args.pred)
     if args.gt is not None:
         gt_table = _read(args.gt, args)
         if len(gt_table) != len(pred_table):
@@ -364,7 +349,7 @@ def _cmd_evaluate(args) -> int:
                 raise MiroInputError(
                     f"{args.pred}: x, y differ from {args.gt} (other file or row order); labels must follow the ground-truth rows"
                 )
-        truth = _labels_column(gt_table, args.gt_column, args.gt)
+        truth = label_column(gt_table, args.gt_column, args.gt)
     else:
         for column in ("x", "y"):
             if column not in pred_table.columns:
@@ -372,7 +357,7 @@ def _cmd_evaluate(args) -> int:
         xy = pred_table[["x", "y"]].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=np.float64)
         if not np.all(np.isfinite(xy)):
             raise MiroInputError(f"{args.pred}: x, y hold missing or non-numeric values; remove those rows")
-        truth = _labels_column(pred_table, args.gt_column, args.pred)
+        truth = label_column(pred_table, args.gt_column, args.pred)
     scores = evaluate(xy, truth, pred, rmse_convention=args.rmse_convention)
     if args.json:
         print(json.dumps({name: scores[name] for name in METRICS}, indent=2))

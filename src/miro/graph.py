@@ -37,6 +37,7 @@ from scipy.spatial import Delaunay, QhullError, cKDTree
 from torch_geometric.data import Data
 from torch_geometric.utils import get_laplacian, to_scipy_sparse_matrix
 
+from miro._validation import as_xy, check_choice, check_radius
 from miro.errors import MiroInputError
 
 __all__ = [
@@ -70,26 +71,6 @@ SPARSE_THRESHOLD = 100
 #: process, so the same graph got eigenvectors differing by up to 1e-10
 #: depending on what was computed before it.
 EIGSH_START_SEED = 0
-
-
-def _as_xy(xy, name: str = "xy") -> np.ndarray:
-    try:
-        arr = np.asarray(xy, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise MiroInputError(f"{name}: cannot be read as numbers ({exc}); pass an (N, 2) array of x, y") from None
-    if arr.ndim != 2 or arr.shape[1] != 2:
-        raise MiroInputError(f"{name}: expected shape (N, 2) of x, y coordinates, got {arr.shape}; pass the x and y columns only")
-    if not np.all(np.isfinite(arr)):
-        bad = int(np.count_nonzero(~np.isfinite(arr).all(axis=1)))
-        raise MiroInputError(f"{name}: {bad} row(s) hold NaN or infinite coordinates; drop those localizations first")
-    return arr
-
-
-def _check_radius(connectivity_radius) -> float:
-    r = float(connectivity_radius)
-    if not np.isfinite(r) or r <= 0:
-        raise MiroInputError(f"connectivity_radius: must be a positive number in normalised units (e.g. 0.2), got {connectivity_radius!r}")
-    return r
 
 
 # --------------------------------------------------------------------------
@@ -140,7 +121,7 @@ class Normalization:
 
     def forward(self, xy_nm) -> np.ndarray:
         """Map nm coordinates of shape ``(N, 2)`` to normalised units."""
-        return (_as_xy(xy_nm, "xy_nm") - self.offset) / self.scale
+        return (as_xy(xy_nm, "xy_nm") - self.offset) / self.scale
 
     def inverse(self, xy_normalized) -> np.ndarray:
         """Exact inverse: normalised units ``(N, 2)`` back to nm."""
@@ -184,7 +165,7 @@ def normalize_fov(xy, mode: str = "authors", length_nm: float = ISOTROPIC_LENGTH
     normalization : Normalization
         Maps back to nm, exactly or with the authors' ``×max`` convention.
     """
-    arr = _as_xy(xy)
+    arr = as_xy(xy)
     if mode == "authors":
         if len(arr) == 0:
             raise MiroInputError("xy: the FOV holds no localizations; nothing to normalise")
@@ -269,8 +250,8 @@ def delaunay_edges(xy_normalized, connectivity_radius: float) -> np.ndarray:
     * Fewer than 2 distinct positions: no edges except the zero-length edges
       between copies.
     """
-    pts = _as_xy(xy_normalized, "xy_normalized")
-    r = _check_radius(connectivity_radius)
+    pts = as_xy(xy_normalized, "xy_normalized")
+    r = check_radius(connectivity_radius)
     n = len(pts)
     if n == 0:
         return np.empty((2, 0), dtype=np.int64)
@@ -394,15 +375,9 @@ def laplacian_eigenvector_pe(edge_index, num_nodes: int, k: int = 5) -> torch.Te
 
 def node_feature_size(node_features: str = "laplacian", num_eigenvectors: int = 5) -> int:
     """Number of node features of a feature set (see :data:`NODE_FEATURES`)."""
-    _check_node_features(node_features)
+    check_choice(node_features, NODE_FEATURES, "node_features")
     extra = 3 * len(MEAN_SHIFT_RADII) if node_features == "laplacian+meanshift" else 0
     return int(num_eigenvectors) + extra
-
-
-def _check_node_features(node_features) -> str:
-    if node_features not in NODE_FEATURES:
-        raise MiroInputError(f"node_features: expected one of {', '.join(NODE_FEATURES)}, got {node_features!r}")
-    return node_features
 
 
 def mean_shift_features(xy_normalized, connectivity_radius: float, radii=MEAN_SHIFT_RADII, chunk_size: int = 4096) -> torch.Tensor:
@@ -445,8 +420,8 @@ def mean_shift_features(xy_normalized, connectivity_radius: float, radii=MEAN_SH
     torch.Tensor of shape (N, 3 len(radii)), float32
         Per radius: log count / 5, then :math:`\Delta x / r`, :math:`\Delta y / r`.
     """
-    pts = _as_xy(xy_normalized, "xy_normalized")
-    r_unit = _check_radius(connectivity_radius)
+    pts = as_xy(xy_normalized, "xy_normalized")
+    r_unit = check_radius(connectivity_radius)
     n = len(pts)
     out = np.zeros((n, 3 * len(radii)))
     if n == 0:
@@ -506,9 +481,9 @@ def build_graph(
     documented in :func:`delaunay_edges` and :func:`laplacian_eigenvector_pe`.
     No absolute coordinates enter the node features.
     """
-    pts = _as_xy(xy_normalized, "xy_normalized")
-    r = _check_radius(connectivity_radius)
-    _check_node_features(node_features)
+    pts = as_xy(xy_normalized, "xy_normalized")
+    r = check_radius(connectivity_radius)
+    check_choice(node_features, NODE_FEATURES, "node_features")
     n = len(pts)
     edge_index = delaunay_edges(pts, r)
     src, dst = edge_index
@@ -556,8 +531,8 @@ def targets(xy_normalized, labels, connectivity_radius: float, centres=None) -> 
         Points from the centre to the point, in units of :math:`R`; the
         squeezed position :math:`\mathbf{p} - R\,\mathbf{y}` is the centre.
     """
-    pts = _as_xy(xy_normalized, "xy_normalized")
-    r = _check_radius(connectivity_radius)
+    pts = as_xy(xy_normalized, "xy_normalized")
+    r = check_radius(connectivity_radius)
     lab = np.asarray(labels).reshape(-1)
     if len(lab) != len(pts):
         raise MiroInputError(f"labels: {len(lab)} labels for {len(pts)} positions; pass one label per localization")

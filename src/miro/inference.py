@@ -13,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from miro._validation import check_radius
 from miro.clustering import dbscan_labels
 from miro.errors import MiroInputError
-from miro.graph import Normalization, _check_radius, build_graph, normalize_fov
+from miro.graph import Normalization, build_graph, normalize_fov
 from miro.model import MIRO
 
 __all__ = ["step_output", "squeeze", "fov_graph", "squeeze_fov", "miro_dbscan", "dbscan"]
@@ -77,7 +78,7 @@ def squeeze(
     -------
     torch.Tensor of shape (N, 2), float32, on the CPU
     """
-    r = _check_radius(connectivity_radius)
+    r = check_radius(connectivity_radius)
     displacement = step_output(model, data, step=step, num_steps=num_steps, device=device)[:, :2]
     return data.position.cpu() - r * displacement
 

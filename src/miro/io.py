@@ -39,14 +39,14 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .errors import MiroInputError
+from miro._validation import check_index_column, check_pixel_size, existing_file, fail, finite_column, need_rows
+from miro.errors import MiroInputError
 
 _TRAILING_NUMBER = re.compile(r"(\d+)\D*$")
 
@@ -115,26 +115,8 @@ _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 _HDF5_SUFFIXES = (".h5", ".hdf5", ".hdf")
 # "x [nm]" (ThunderSTORM), "x (nm)" (Nanoimager), "Position X [nm]" (Zeiss Elyra)
 _UNIT_COLUMN = re.compile(r"^\s*(?:position\s+)?([xy])\s*[\[(]\s*([^\])]*?)\s*[\])]\s*$", re.IGNORECASE)
-
-
-def _fail(path, problem: str, fix: str):
-    raise MiroInputError(f"{path}: {problem}; {fix}")
-
-
-def _check_pixel_size(pixel_size, where: str) -> float:
-    try:
-        value = float(pixel_size)
-    except (TypeError, ValueError):
-        raise MiroInputError(f"{where}: pixel size {pixel_size!r} is not a number; give the camera pixel size in nm (e.g. 130)") from None
-    if not math.isfinite(value) or value <= 0:
-        raise MiroInputError(f"{where}: pixel size {pixel_size!r} is not positive; give the camera pixel size in nm (e.g. 130)")
-    if value < 1:
-        raise MiroInputError(
-            f"{where}: pixel size {value:g} nm looks like µm, not nm; give it in nm (e.g. 0.13 µm -> 130)"
-        )
-    if value > 10_000:
-        raise MiroInputError(f"{where}: pixel size {value:g} nm is implausibly large; give the camera pixel size in nm (e.g. 130)")
-    return value
+#: Advice when a folder is given where a localization file is expected.
+_NOT_A_FOLDER = "give one localization file (CSV or Picasso .hdf5)"
 
 
 def _unit_factor(unit: str, pixel_size, path, column: str) -> float:
@@ -144,9 +126,9 @@ def _unit_factor(unit: str, pixel_size, path, column: str) -> float:
         return _UNIT_NM.get(key, _UNIT_NM.get(unit.strip()))
     if key in _PIXEL_UNITS:
         if pixel_size is None:
-            _fail(path, f"column {column!r} is in camera pixels", "pass the pixel size in nm (pixel_size=..., command line --pixel-size 130)")
-        return _check_pixel_size(pixel_size, str(path))
-    _fail(path, f"column {column!r} has unknown unit {unit!r}", "use nm, um (µm) or px (with a pixel size)")
+            fail(path, f"column {column!r} is in camera pixels", "pass the pixel size in nm (pixel_size=..., command line --pixel-size 130)")
+        return check_pixel_size(pixel_size, str(path))
+    fail(path, f"column {column!r} has unknown unit {unit!r}", "use nm, um (µm) or px (with a pixel size)")
 
 
 def detect_format(path: str | Path) -> str:
@@ -162,20 +144,11 @@ def detect_format(path: str | Path) -> str:
         Missing or empty file, or a header matching none (or more than one)
         of the layouts.
     """
-    path = _existing_file(path)
+    path = existing_file(path, _NOT_A_FOLDER)
     if _looks_like_hdf5(path):
         return "picasso"
     header, _ = _read_header(path)
     return _format_from_header(path, header)
-
-
-def _existing_file(path) -> Path:
-    path = Path(path)
-    if path.is_dir():
-        _fail(path, "is a folder, not a file", "give one localization file (CSV or Picasso .hdf5)")
-    if not path.is_file():
-        _fail(path, "file not found", "check the path")
-    return path
 
 
 def _looks_like_hdf5(path: Path) -> bool:
@@ -193,9 +166,9 @@ def _read_header(path: Path) -> tuple[list[str], str]:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             line = handle.readline()
     except UnicodeDecodeError:
-        _fail(path, "is not UTF-8 text (a binary file?)", "give a CSV exported as UTF-8 text, or a Picasso .hdf5 file")
+        fail(path, "is not UTF-8 text (a binary file?)", "give a CSV exported as UTF-8 text, or a Picasso .hdf5 file")
     if not line.strip():
-        _fail(path, "file is empty", "give a CSV with columns x,y in nm")
+        fail(path, "file is empty", "give a CSV with columns x,y in nm")
     counts = {sep: line.count(sep) for sep in (",", "\t", ";")}
     delimiter = max(counts, key=counts.get) if max(counts.values()) > 0 else ","
     names = [name.strip() for name in next(csv.reader([line], delimiter=delimiter))]
@@ -205,7 +178,7 @@ def _read_header(path: Path) -> tuple[list[str], str]:
             duplicates.append(name)
         seen.add(name)
     if duplicates:
-        _fail(path, f"column name(s) {', '.join(repr(d) for d in duplicates)} appear more than once", "rename or delete the duplicate columns")
+        fail(path, f"column name(s) {', '.join(repr(d) for d in duplicates)} appear more than once", "rename or delete the duplicate columns")
     return names, delimiter
 
 
@@ -217,13 +190,13 @@ def _format_from_header(path, names: list[str]) -> str:
     thunder = {"x", "y"} <= unit_axes
     found = [name for name, hit in (("csv", plain), ("thunderstorm", thunder), ("smap", smap)) if hit]
     if len(found) > 1:
-        _fail(
+        fail(
             path,
             f"columns fit several layouts ({', '.join(found)}: found {', '.join(names)})",
             "pass the format explicitly (format=..., command line --format) or delete the extra x/y columns",
         )
     if not found:
-        _fail(
+        fail(
             path,
             f"missing column(s) x, y (found {', '.join(names)})",
             "give x,y in nm, or ThunderSTORM 'x [nm]','y [nm]', or SMAP xnm,ynm",
@@ -235,34 +208,10 @@ def _read_table(path: Path, delimiter: str) -> pd.DataFrame:
     try:
         return pd.read_csv(path, sep=delimiter, encoding="utf-8-sig", skipinitialspace=True)
     except pd.errors.EmptyDataError:
-        _fail(path, "file is empty", "give a CSV with columns x,y in nm")
+        fail(path, "file is empty", "give a CSV with columns x,y in nm")
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        _fail(path, f"not a readable CSV ({first_line})", "save it as comma-separated text")
-
-
-def _finite_column(path, table: pd.DataFrame, column: str, label: str | None = None) -> np.ndarray:
-    values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(values)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0]) + 2  # 1-based, after the header line
-        raise MiroInputError(
-            f"{path}: column {label or column} has {int(bad.sum())} missing, non-numeric or infinite value(s) "
-            f"(first on line {row}); remove those rows"
-        )
-    return values
-
-
-def _check_labels(path, table: pd.DataFrame, require_labels: bool) -> None:
-    if require_labels and "index" not in table.columns:
-        _fail(path, f"missing column(s) index (found {', '.join(map(str, table.columns))})", "give x,y in nm and index (0 = not clustered)")
-    if "index" in table.columns:
-        labels = pd.to_numeric(table["index"], errors="coerce").to_numpy(dtype=float)
-        if not np.all(np.isfinite(labels)) or np.any(labels != np.round(labels)) or np.any(labels < 0):
-            raise MiroInputError(
-                f"{path}: column index must hold whole numbers >= 0 (0 = not clustered); fix the labels"
-            )
-        table["index"] = labels.astype(np.int64)
+        fail(path, f"not a readable CSV ({first_line})", "save it as comma-separated text")
 
 
 def check_units(table: pd.DataFrame, path, fix: str) -> None:
@@ -292,7 +241,7 @@ def _finish(path, table: pd.DataFrame, x_nm, y_nm, drop: list[str], fmt: str, re
     """x, y (nm) first, then every other column; labels validated; attrs set."""
     rest = table.drop(columns=drop)
     out = pd.concat([pd.DataFrame({"x": x_nm, "y": y_nm}, index=table.index), rest], axis=1)
-    _check_labels(path, out, require_labels)
+    check_index_column(path, out, require_labels)
     if check:
         check_units(out, path, fix)
     out.attrs.update({"format": fmt, "source": str(path), **attrs})
@@ -350,8 +299,8 @@ def read_localizations(
     if format not in FORMATS:
         raise MiroInputError(f"format: unknown format {format!r}; choose one of {', '.join(FORMATS)}")
     if pixel_size is not None:
-        pixel_size = _check_pixel_size(pixel_size, "pixel_size")
-    path = _existing_file(path)
+        pixel_size = check_pixel_size(pixel_size, "pixel_size")
+    path = existing_file(path, _NOT_A_FOLDER)
     if format == "auto":
         format = "picasso" if _looks_like_hdf5(path) else None
     plain_unit = unit.strip().lower() == "nm"
@@ -373,25 +322,20 @@ def read_localizations(
     return _read_thunderstorm(path, table, require_labels, pixel_size, check_units)
 
 
-def _need_rows(path, table):
-    if len(table) == 0:
-        _fail(path, "no localizations", "give at least one row")
-
-
 def _read_plain(path, table, require_labels, unit, pixel_size, check):
     needed = ["x", "y"] + (["index"] if require_labels else [])
     missing = [column for column in needed if column not in table.columns]
     if missing:
-        _fail(
+        fail(
             path,
             f"missing column(s) {', '.join(missing)} (found {', '.join(map(str, table.columns))})",
             "give x,y in nm" + (" and index (0 = not clustered)" if require_labels else ""),
         )
-    _need_rows(path, table)
+    need_rows(path, table)
     factor = _unit_factor(unit, pixel_size, path, "x") if unit.strip().lower() != "nm" else 1.0
     for column in ("x", "y"):
-        table[column] = _finite_column(path, table, column) * factor
-    _check_labels(path, table, require_labels)
+        table[column] = finite_column(path, table, column) * factor
+    check_index_column(path, table, require_labels)
     if check:
         hint = "convert to nm, or give the unit (unit='um', command line --unit um)"
         check_units(table, path, hint)
@@ -405,10 +349,10 @@ def _read_smap(path, table, require_labels, check):
     by_lower = {c.lower(): c for c in table.columns}
     xcol, ycol = by_lower.get("xnm"), by_lower.get("ynm")
     if xcol is None or ycol is None:
-        _fail(path, f"missing column(s) xnm, ynm (found {', '.join(table.columns)})", "export the SMAP localizations as _sml.csv with xnm, ynm")
-    _need_rows(path, table)
-    x = _finite_column(path, table, xcol)
-    y = _finite_column(path, table, ycol)
+        fail(path, f"missing column(s) xnm, ynm (found {', '.join(table.columns)})", "export the SMAP localizations as _sml.csv with xnm, ynm")
+    need_rows(path, table)
+    x = finite_column(path, table, xcol)
+    y = finite_column(path, table, ycol)
     return _finish(path, table, x, y, [xcol, ycol], "smap", require_labels, check, "SMAP's xnm, ynm should be nm; check the export")
 
 
@@ -419,19 +363,19 @@ def _read_thunderstorm(path, table, require_labels, pixel_size, check):
         if match:
             axis = match.group(1).lower()
             if axis in coords:
-                _fail(path, f"columns {coords[axis][0]!r} and {column!r} both give {axis}", "keep one coordinate column per axis")
+                fail(path, f"columns {coords[axis][0]!r} and {column!r} both give {axis}", "keep one coordinate column per axis")
             coords[axis] = (column, match.group(2))
     missing = [a for a in ("x", "y") if a not in coords]
     if missing:
-        _fail(
+        fail(
             path,
             f"missing column(s) {', '.join(f'{a} [nm]' for a in missing)} (found {', '.join(table.columns)})",
             "export x and y with units from ThunderSTORM, e.g. 'x [nm]','y [nm]'",
         )
-    _need_rows(path, table)
+    need_rows(path, table)
     factors = {a: _unit_factor(coords[a][1], pixel_size, path, coords[a][0]) for a in ("x", "y")}
-    x = _finite_column(path, table, coords["x"][0]) * factors["x"]
-    y = _finite_column(path, table, coords["y"][0]) * factors["y"]
+    x = finite_column(path, table, coords["x"][0]) * factors["x"]
+    y = finite_column(path, table, coords["y"][0]) * factors["y"]
     units = f"{coords['x'][1]}/{coords['y'][1]}"
     attrs = {"units": units}
     if any(coords[a][1].strip().lower() in _PIXEL_UNITS for a in ("x", "y")):
@@ -468,7 +412,7 @@ def _sidecar_pixel_size(path: Path, sidecar: Path):
             documents = list(yaml.safe_load_all(handle))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        _fail(sidecar, f"is not valid YAML ({reason})", f"repair or delete it and pass the pixel size (--pixel-size) for {path.name}")
+        fail(sidecar, f"is not valid YAML ({reason})", f"repair or delete it and pass the pixel size (--pixel-size) for {path.name}")
     return _find_key(documents, "Pixelsize")
 
 
@@ -547,21 +491,21 @@ def read_picasso(
     """
     import h5py
 
-    path = _existing_file(path)
+    path = existing_file(path, _NOT_A_FOLDER)
     if pixel_size is not None:
-        pixel_size = _check_pixel_size(pixel_size, "pixel_size")
+        pixel_size = check_pixel_size(pixel_size, "pixel_size")
     try:
         handle = h5py.File(path, "r")
     except OSError as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        _fail(path, f"is not a readable HDF5 file ({reason})", "give a Picasso _locs.hdf5 file, or a CSV with x,y in nm")
+        fail(path, f"is not a readable HDF5 file ({reason})", "give a Picasso _locs.hdf5 file, or a CSV with x,y in nm")
     with handle:
         if "locs" not in handle:
             found = ", ".join(sorted(handle.keys())) or "nothing"
-            _fail(path, f"has no /locs table (found {found})", "give a Picasso localization file (_locs.hdf5)")
+            fail(path, f"has no /locs table (found {found})", "give a Picasso localization file (_locs.hdf5)")
         locs = handle["locs"]
         if not isinstance(locs, h5py.Dataset) or locs.dtype.names is None:
-            _fail(
+            fail(
                 path,
                 "/locs is not a table of named columns",
                 "write it with h5py as a structured array (pandas to_hdf files are not Picasso files)",
@@ -569,12 +513,12 @@ def read_picasso(
         fields = locs.dtype.names
         missing = [f for f in ("x", "y") if f not in fields]
         if missing:
-            _fail(path, f"/locs has no field(s) {', '.join(missing)} (found {', '.join(fields)})", "give x, y in camera pixels")
+            fail(path, f"/locs has no field(s) {', '.join(missing)} (found {', '.join(fields)})", "give x, y in camera pixels")
         try:
             records = locs[()]
         except OSError as error:
             reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            _fail(path, f"/locs cannot be read ({reason})", "the file is damaged; export it again from Picasso")
+            fail(path, f"/locs cannot be read ({reason})", "the file is damaged; export it again from Picasso")
         embedded = _embedded_pixel_size(handle) if pixel_size is None else None
 
     if pixel_size is not None:
@@ -585,23 +529,23 @@ def read_picasso(
         if sidecar_path.is_file():
             value = _sidecar_pixel_size(path, sidecar_path)
             if value is not None:
-                pixel_size, source = _check_pixel_size(value, f"{sidecar_path} (Pixelsize)"), "sidecar"
+                pixel_size, source = check_pixel_size(value, f"{sidecar_path} (Pixelsize)"), "sidecar"
         elif sidecar is not None:
-            _fail(sidecar_path, "sidecar file not found", "check the path")
+            fail(sidecar_path, "sidecar file not found", "check the path")
         if pixel_size is None and embedded is not None:
-            pixel_size, source = _check_pixel_size(embedded, f"{path} (/metadata Pixelsize)"), "metadata"
+            pixel_size, source = check_pixel_size(embedded, f"{path} (/metadata Pixelsize)"), "metadata"
         if pixel_size is None:
             where = f"{sidecar_path.name} has no Pixelsize" if sidecar_path.is_file() else f"no sidecar {sidecar_path.name}"
-            _fail(
+            fail(
                 path,
                 f"camera pixel size unknown ({where} and no Pixelsize in /metadata)",
                 "put the YAML sidecar from Picasso next to the file, or pass the pixel size in nm (--pixel-size 130)",
             )
 
     table = pd.DataFrame({name: records[name] for name in fields if records[name].ndim == 1})
-    _need_rows(path, table)
-    x = _finite_column(path, table, "x", "x (/locs)") * pixel_size
-    y = _finite_column(path, table, "y", "y (/locs)") * pixel_size
+    need_rows(path, table)
+    x = finite_column(path, table, "x", "x (/locs)") * pixel_size
+    y = finite_column(path, table, "y", "y (/locs)") * pixel_size
     fix = f"the pixel size {pixel_size:g} nm (from {source}) looks wrong; Picasso's Pixelsize is nm per camera pixel (e.g. 130)"
     return _finish(path, table, x, y, ["x", "y"], "picasso", require_labels, check_units, fix, pixel_size_nm=pixel_size, pixel_size_from=source)
 

@@ -49,7 +49,7 @@ from scipy.special import comb
 from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score
 from sklearn.metrics.cluster import contingency_matrix
 
-from miro.errors import MiroInputError
+from miro._validation import check_convention, check_label_pair, check_scoring_inputs
 
 METRICS = ("ARI_dagger", "IoU", "JIc", "RMSRE_N", "RMSE_xy", "AMI", "ARI_c", "ARI")
 """Metric names in the column order of Table 1 of Pineda et al."""
@@ -80,65 +80,6 @@ _FAR_COST = 1e9
 # ----------------------------------------------------------------------------
 # Input validation
 # ----------------------------------------------------------------------------
-
-
-def _check_label_array(labels, name):
-    labels = np.asarray(labels)
-    if labels.ndim != 1:
-        raise MiroInputError(
-            f"{name} must be a 1-D array of cluster labels, got shape {labels.shape}."
-        )
-    if labels.size == 0:
-        raise MiroInputError(f"{name} is empty; there is nothing to score.")
-    if not np.issubdtype(labels.dtype, np.integer):
-        raise MiroInputError(
-            f"{name} must hold integer cluster labels, got dtype {labels.dtype}; "
-            "convert with .astype(int)."
-        )
-    if labels.min() < 0:
-        raise MiroInputError(
-            f"{name} contains the negative label {labels.min()}; non-clustered "
-            "localizations must carry label 0 (for DBSCAN output use labels + 1)."
-        )
-    return labels
-
-
-def _check_labels(labels_true, labels_pred):
-    labels_true = _check_label_array(labels_true, "labels_true")
-    labels_pred = _check_label_array(labels_pred, "labels_pred")
-    if labels_true.size != labels_pred.size:
-        raise MiroInputError(
-            f"labels_true and labels_pred must label the same localizations, got "
-            f"{labels_true.size} and {labels_pred.size} labels."
-        )
-    return labels_true, labels_pred
-
-
-def _check_inputs(xy, labels_true, labels_pred):
-    labels_true, labels_pred = _check_labels(labels_true, labels_pred)
-    xy = np.asarray(xy, dtype=float)
-    if xy.ndim != 2 or xy.shape[1] != 2:
-        raise MiroInputError(
-            f"xy must be an (n, 2) array of x, y coordinates in nm, got shape {xy.shape}."
-        )
-    if len(xy) != labels_true.size:
-        raise MiroInputError(
-            f"xy has {len(xy)} rows but labels_true and labels_pred have "
-            f"{labels_true.size} labels; give one label per localization."
-        )
-    finite = np.isfinite(xy).all(axis=1)
-    if not finite.all():
-        raise MiroInputError(
-            f"xy has NaN or infinite coordinates, first in row {np.flatnonzero(~finite)[0]}."
-        )
-    return xy, labels_true, labels_pred
-
-
-def _check_convention(convention, name):
-    if convention not in RMSE_CONVENTIONS:
-        raise MiroInputError(
-            f"{name} must be one of {RMSE_CONVENTIONS}, got {convention!r}."
-        )
 
 
 # ----------------------------------------------------------------------------
@@ -191,7 +132,7 @@ def ari(labels_true: ArrayLike, labels_pred: ArrayLike) -> float:
     >>> round(ari([0, 0, 1, 1], [0, 0, 1, 2]), 4)
     0.5714
     """
-    labels_true, labels_pred = _check_labels(labels_true, labels_pred)
+    labels_true, labels_pred = check_label_pair(labels_true, labels_pred)
     return float(adjusted_rand_score(labels_true, labels_pred))
 
 
@@ -247,7 +188,7 @@ def ari_c(labels_true: ArrayLike, labels_pred: ArrayLike) -> float:
     >>> round(ari_c([0, 0, 1, 1, 2, 2], [0, 0, 1, 0, 2, 0]), 4)
     -0.2857
     """
-    labels_true, labels_pred = _check_labels(labels_true, labels_pred)
+    labels_true, labels_pred = check_label_pair(labels_true, labels_pred)
     return _ari_c(labels_true, labels_pred)
 
 
@@ -326,7 +267,7 @@ def ari_dagger(labels_true: ArrayLike, labels_pred: ArrayLike) -> float:
     >>> round(ari_dagger([0, 0, 0, 1, 1, 1], [0, 0, 1, 1, 1, 1]), 4)
     0.4565
     """
-    labels_true, labels_pred = _check_labels(labels_true, labels_pred)
+    labels_true, labels_pred = check_label_pair(labels_true, labels_pred)
     return _ari_dagger(labels_true, labels_pred)
 
 
@@ -399,7 +340,7 @@ def ami(labels_true: ArrayLike, labels_pred: ArrayLike) -> float:
     >>> ami([0, 0, 1, 1], [1, 1, 0, 0])
     1.0
     """
-    labels_true, labels_pred = _check_labels(labels_true, labels_pred)
+    labels_true, labels_pred = check_label_pair(labels_true, labels_pred)
     return _ami(labels_true, labels_pred)
 
 
@@ -474,7 +415,7 @@ def iou(xy: ArrayLike, labels_true: ArrayLike, labels_pred: ArrayLike) -> float:
     >>> round(iou(xy, [1, 1, 1, 1, 0, 0, 0, 0], [0, 0, 0, 0, 1, 1, 1, 1]), 4)
     0.3333
     """
-    xy, labels_true, labels_pred = _check_inputs(xy, labels_true, labels_pred)
+    xy, labels_true, labels_pred = check_scoring_inputs(xy, labels_true, labels_pred)
     return _iou(xy, labels_true, labels_pred)
 
 
@@ -608,7 +549,7 @@ def match_clusters(xy: ArrayLike, labels_true: ArrayLike, labels_pred: ArrayLike
     .. [2] H. W. Kuhn, "The Hungarian method for the assignment problem",
        Nav. Res. Logist. Q. 2, 83-97 (1955).
     """
-    xy, labels_true, labels_pred = _check_inputs(xy, labels_true, labels_pred)
+    xy, labels_true, labels_pred = check_scoring_inputs(xy, labels_true, labels_pred)
     return _match_clusters(xy, labels_true, labels_pred)
 
 
@@ -670,7 +611,7 @@ def jic(xy: ArrayLike, labels_true: ArrayLike, labels_pred: ArrayLike) -> float:
     ----------
     .. [1] J. Pineda et al., arXiv:2412.00173 (2024), Eq. 8.
     """
-    xy, labels_true, labels_pred = _check_inputs(xy, labels_true, labels_pred)
+    xy, labels_true, labels_pred = check_scoring_inputs(xy, labels_true, labels_pred)
     return _jic(_match_clusters(xy, labels_true, labels_pred))
 
 
@@ -713,7 +654,7 @@ def rmsre_n(xy: ArrayLike, labels_true: ArrayLike, labels_pred: ArrayLike) -> fl
     ----------
     .. [1] J. Pineda et al., arXiv:2412.00173 (2024), Eq. 9.
     """
-    xy, labels_true, labels_pred = _check_inputs(xy, labels_true, labels_pred)
+    xy, labels_true, labels_pred = check_scoring_inputs(xy, labels_true, labels_pred)
     return _rmsre_n(_match_clusters(xy, labels_true, labels_pred))
 
 
@@ -767,8 +708,8 @@ def rmse_xy(
     ----------
     .. [1] J. Pineda et al., arXiv:2412.00173 (2024), Eq. 10 and Table 1.
     """
-    _check_convention(convention, "convention")
-    xy, labels_true, labels_pred = _check_inputs(xy, labels_true, labels_pred)
+    check_convention(convention, "convention", RMSE_CONVENTIONS)
+    xy, labels_true, labels_pred = check_scoring_inputs(xy, labels_true, labels_pred)
     return _rmse_xy(_match_clusters(xy, labels_true, labels_pred), convention)
 
 
@@ -814,8 +755,8 @@ def evaluate(
     >>> [scores[name] for name in METRICS]
     [1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0]
     """
-    _check_convention(rmse_convention, "rmse_convention")
-    xy, labels_true, labels_pred = _check_inputs(xy, labels_true, labels_pred)
+    check_convention(rmse_convention, "rmse_convention", RMSE_CONVENTIONS)
+    xy, labels_true, labels_pred = check_scoring_inputs(xy, labels_true, labels_pred)
     matching = _match_clusters(xy, labels_true, labels_pred)
     return {
         "ARI_dagger": _ari_dagger(labels_true, labels_pred),

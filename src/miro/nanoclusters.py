@@ -47,6 +47,7 @@ import pandas as pd
 from scipy.spatial import cKDTree
 from scipy.stats import gaussian_kde
 
+from miro._validation import check_labels, check_whole_number, check_xy
 from miro.errors import MiroInputError
 
 __all__ = [
@@ -62,25 +63,6 @@ __all__ = [
 
 #: Columns of :func:`cluster_statistics` (lengths in nm).
 CLUSTER_COLUMNS: tuple[str, ...] = ("label", "n_localizations", "x_nm", "y_nm", "radius_nm", "nn_distance_nm")
-
-
-def _check_xy(xy_nm, name: str = "xy_nm") -> np.ndarray:
-    """Localizations (n, 2) in nm as floats; one-line errors naming ``name`` (also used by :mod:`miro.npc`)."""
-    xy = np.asarray(xy_nm, dtype=float)
-    if xy.ndim != 2 or xy.shape[1] != 2:
-        raise MiroInputError(f"{name}: expected localization coordinates of shape (n, 2) in nm, got shape {xy.shape}")
-    if not np.isfinite(xy).all():
-        raise MiroInputError(f"{name}: coordinates must be finite numbers (nm); drop rows with NaN or infinite x, y")
-    return xy
-
-
-def _check_labels(labels, n: int, name: str = "labels") -> np.ndarray:
-    labels = np.asarray(labels)
-    if labels.shape != (n,):
-        raise MiroInputError(f"{name}: expected one label per localization, shape ({n},), got shape {labels.shape}")
-    if n and not (np.issubdtype(labels.dtype, np.integer) and labels.min() >= 0):
-        raise MiroInputError(f"{name}: expected non-negative integer labels (0 = not clustered), got dtype {labels.dtype} with minimum {labels.min()}")
-    return labels.astype(np.int64, copy=False)
 
 
 def nearest_neighbour_distances(centres_nm) -> np.ndarray:
@@ -102,7 +84,7 @@ def nearest_neighbour_distances(centres_nm) -> np.ndarray:
     >>> nearest_neighbour_distances([[0, 0], [100, 0], [100, 250]])
     array([100., 100., 250.])
     """
-    centres = _check_xy(centres_nm)
+    centres = check_xy(centres_nm)
     if len(centres) < 2:
         return np.full(len(centres), np.nan)
     distances, _ = cKDTree(centres).query(centres, k=2)
@@ -148,8 +130,8 @@ def cluster_statistics(xy_nm, labels) -> pd.DataFrame:
     >>> table[["label", "n_localizations", "radius_nm", "nn_distance_nm"]].to_numpy().tolist()
     [[1.0, 2.0, 1.0, 99.0], [2.0, 1.0, 0.0, 99.0]]
     """
-    xy = _check_xy(xy_nm)
-    labels = _check_labels(labels, len(xy))
+    xy = check_xy(xy_nm)
+    labels = check_labels(labels, len(xy))
     clustered = labels > 0
     ids, inverse, counts = np.unique(labels[clustered], return_inverse=True, return_counts=True)
     points = xy[clustered]
@@ -272,9 +254,9 @@ def merged_clusters(xy_nm, labels_coarse, labels_fine) -> pd.DataFrame:
         of its bounding box) and ``half_width_nm`` (half the longer side of
         its bounding box).
     """
-    xy = _check_xy(xy_nm)
-    coarse = _check_labels(labels_coarse, len(xy), "labels_coarse")
-    fine = _check_labels(labels_fine, len(xy), "labels_fine")
+    xy = check_xy(xy_nm)
+    coarse = check_labels(labels_coarse, len(xy), "labels_coarse")
+    fine = check_labels(labels_fine, len(xy), "labels_fine")
     clustered = coarse > 0
     frame = pd.DataFrame({"label": coarse[clustered], "fine": fine[clustered], "x": xy[clustered, 0], "y": xy[clustered, 1]})
     groups = frame.groupby("label", sort=True)
@@ -334,16 +316,15 @@ def example_regions(
         ``n_localizations``, ``n_fine`` (fine clusters of it centred in the
         window), and the window ``x_min``, ``x_max``, ``y_min``, ``y_max`` (nm).
     """
-    if int(n_regions) != n_regions or n_regions < 0:
-        raise MiroInputError(f"n_regions: must be a whole number >= 0, got {n_regions!r}")
+    check_whole_number(n_regions, "n_regions", 0)
     if not (padding_nm >= 0 and 0 < min_side_nm <= max_side_nm):
         raise MiroInputError(
             f"padding_nm, min_side_nm, max_side_nm: need padding_nm >= 0 and 0 < min_side_nm <= max_side_nm (nm), "
             f"got {padding_nm!r}, {min_side_nm!r}, {max_side_nm!r}"
         )
-    xy = _check_xy(xy_nm)
-    coarse = _check_labels(labels_coarse, len(xy), "labels_coarse")
-    fine = _check_labels(labels_fine, len(xy), "labels_fine")
+    xy = check_xy(xy_nm)
+    coarse = check_labels(labels_coarse, len(xy), "labels_coarse")
+    fine = check_labels(labels_fine, len(xy), "labels_fine")
     boxes = merged_clusters(xy, coarse, fine).set_index("label")
     # each fine cluster: its centroid and the coarse cluster holding most of its localizations
     both = (coarse > 0) & (fine > 0)

@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from miro._validation import check_whole_number, check_xy, whole_counts, whole_labels
 from miro.errors import MiroInputError
-from miro.nanoclusters import _check_xy
 
 __all__ = [
     "assign_corners",
@@ -56,25 +56,9 @@ NPC_COLUMNS = ["npc", "x", "y", "n_localizations", "radius", "n_corners"]
 CORNER_COLUMNS = ["corner", "npc", "x", "y", "n_localizations"]
 
 
-def _labels(values, name: str, n: int | None = None) -> np.ndarray:
-    """A 1-D array of integer labels >= 0 (0 = not clustered), optionally of length ``n``."""
-    arr = np.asarray(values)
-    if arr.ndim != 1:
-        raise MiroInputError(f"{name}: expected one label per localization (1-D), got shape {arr.shape}")
-    if n is not None and len(arr) != n:
-        raise MiroInputError(f"{name}: expected {n} labels (one per localization), got {len(arr)}")
-    whole = np.issubdtype(arr.dtype, np.integer) or (np.issubdtype(arr.dtype, np.floating) and np.all(arr == np.round(arr)))
-    if arr.size and not whole:
-        raise MiroInputError(f"{name}: labels must be whole numbers (0 = not clustered, 1..n clusters)")
-    arr = arr.astype(np.int64)
-    if arr.size and arr.min() < 0:
-        raise MiroInputError(f"{name}: labels must be >= 0 (0 = not clustered); shift DBSCAN's -1 noise label by +1")
-    return arr
-
-
 def _inputs(xy, npc_labels, corner_labels):
-    xy = _check_xy(xy, "xy")
-    return xy, _labels(npc_labels, "npc_labels", len(xy)), _labels(corner_labels, "corner_labels", len(xy))
+    xy = check_xy(xy, "xy")
+    return xy, whole_labels(npc_labels, "npc_labels", len(xy)), whole_labels(corner_labels, "corner_labels", len(xy))
 
 
 def assign_corners(npc_labels, corner_labels) -> pd.Series:
@@ -95,8 +79,8 @@ def assign_corners(npc_labels, corner_labels) -> pd.Series:
     pandas.Series
         Indexed by corner label (1..), named ``npc``; 0 = in no NPC.
     """
-    npc = _labels(npc_labels, "npc_labels")
-    corner = _labels(corner_labels, "corner_labels", len(npc))
+    npc = whole_labels(npc_labels, "npc_labels")
+    corner = whole_labels(corner_labels, "corner_labels", len(npc))
     inside = corner > 0
     pairs = pd.DataFrame({"corner": corner[inside], "npc": npc[inside]})
     counts = pairs.groupby(["corner", "npc"]).size().reset_index(name="n")
@@ -159,13 +143,6 @@ def npc_table(xy, npc_labels, corner_labels) -> pd.DataFrame:
     owners = assign_corners(npc, corner)
     table["n_corners"] = owners[owners > 0].value_counts().reindex(table["npc"], fill_value=0).to_numpy(dtype=np.int64)
     return table[NPC_COLUMNS]
-
-
-def _counts(values, name: str) -> np.ndarray:
-    arr = np.asarray(values, dtype=float).ravel()
-    if arr.size and (not np.isfinite(arr).all() or np.any(arr != np.round(arr)) or arr.min() < 0):
-        raise MiroInputError(f"{name}: expected whole counts >= 0")
-    return arr.astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -246,7 +223,7 @@ def fit_exponential(counts, lower: int | None = None) -> ExponentialFit:
         Counts that are not whole numbers >= 0, a bad cutoff, or fewer than two
         counts >= ``lower`` with at least one above it (no decay to fit).
     """
-    values = _counts(counts, "counts")
+    values = whole_counts(counts, "counts")
     if lower is None:
         if values.size == 0:
             raise MiroInputError("counts: no counts to fit; need localizations per corner of at least two corners")
@@ -280,7 +257,7 @@ def corners_histogram(n_corners, max_corners: int = 8) -> pd.Series:
     pandas.Series
         Index ``k`` (corners), values the number of NPCs, named ``n_npcs``.
     """
-    values = _counts(n_corners, "n_corners")
+    values = whole_counts(n_corners, "n_corners")
     top = max(int(max_corners), int(values.max()) if values.size else 0)
     return pd.Series(np.bincount(values, minlength=top + 1), index=pd.RangeIndex(top + 1, name="k"), name="n_npcs")
 
@@ -373,11 +350,10 @@ def fit_labelling_efficiency(
         Bad counts or settings, or no NPC with ``k_min``..``corners`` corners.
     """
     for name, value, low in (("corners", corners, 1), ("proteins_per_corner", proteins_per_corner, 1), ("k_min", k_min, 0)):
-        if int(value) != value or value < low:
-            raise MiroInputError(f"{name}: must be a whole number >= {low}, got {value!r}")
+        check_whole_number(value, name, low)
     if k_min > corners:
         raise MiroInputError(f"k_min: must not exceed corners ({corners}), got {k_min}")
-    values = _counts(n_corners, "n_corners")
+    values = whole_counts(n_corners, "n_corners")
     kept = values[(values >= k_min) & (values <= corners)]
     if kept.size == 0:
         raise MiroInputError(f"n_corners: no NPC with {k_min}..{corners} corners; the labelling efficiency cannot be fitted")

@@ -24,6 +24,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
+from miro._validation import check_xy_shape
 from miro.errors import MiroInputError
 
 __all__ = [
@@ -127,13 +128,6 @@ def _length_label(nm: float) -> str:
     return f"{nm / 1000:g} µm" if nm >= 1000 else f"{nm:g} nm"
 
 
-def _check_xy(xy) -> np.ndarray:
-    xy = np.asarray(xy, dtype=float)
-    if xy.ndim != 2 or xy.shape[1] != 2:
-        raise MiroInputError(f"xy: expected localization coordinates of shape (n, 2) in nm, got {xy.shape}.")
-    return xy
-
-
 def plot_fov_panels(
     ax_row: Sequence,
     xy,
@@ -171,7 +165,7 @@ def plot_fov_panels(
     MiroInputError
         If shapes disagree or the number of axes differs from the number of methods.
     """
-    xy = _check_xy(xy)
+    xy = check_xy_shape(xy)
     ax_row = list(np.ravel(ax_row))
     if len(ax_row) != len(labels_by_method):
         raise MiroInputError(
@@ -458,7 +452,7 @@ def figure3(
         Name of class 0, 1, ... (legend).
     title : str, optional
     """
-    xy = _check_xy(xy)
+    xy = check_xy_shape(xy)
     panels = {"Ground truth": np.asarray(classes_true), "cMIRO + DBSCAN": np.asarray(classes_pred)}
     for name, values in panels.items():
         if values.shape != (len(xy),):
@@ -569,7 +563,7 @@ def figure5(
         Side (nm) of the square of panel (d), centred where it holds the most NPCs.
     title : str, optional
     """
-    xy = _check_xy(xy)
+    xy = check_xy_shape(xy)
     npc_labels, corner_labels = np.asarray(npc_labels), np.asarray(corner_labels)
     for name, values in (("npc_labels", npc_labels), ("corner_labels", corner_labels)):
         if values.shape != (len(xy),):
@@ -723,7 +717,7 @@ def figure4b_e(
     MiroInputError
         Missing columns or methods, or labels of the wrong length.
     """
-    xy = _check_xy(xy)
+    xy = check_xy_shape(xy)
     missing = [c for c in ("method", "n_localizations", "radius_nm", "nn_distance_nm") if c not in clusters.columns]
     missing += [c for c in ("x_min", "x_max", "y_min", "y_max") if c not in regions.columns]
     if missing:

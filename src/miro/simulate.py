@@ -50,14 +50,14 @@ from __future__ import annotations
 
 import csv
 import inspect
-import numbers
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .errors import MiroInputError
+from miro._validation import check_fraction, check_number, check_placement, check_range, seed_generator
+from miro.errors import MiroInputError
 
 __all__ = [
     "MULTISHAPE_MIXTURES",
@@ -80,68 +80,15 @@ Seed = int | np.random.Generator
 IntRange = int | Sequence[int]
 FloatRange = float | Sequence[float]
 
-# --------------------------------------------------------------------------- validation
-
-
-def _generator(seed: Seed) -> np.random.Generator:
-    """The random generator for ``seed`` (a non-negative int or a Generator)."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0:
-        return np.random.default_rng(int(seed))
-    raise MiroInputError(
-        f"seed={seed!r}: give a non-negative integer or a numpy.random.Generator so the FOV is reproducible"
-    )
-
-
-def _number(value, name: str, *, integer: bool, minimum: float, inclusive: bool = True) -> float:
-    """Check that ``value`` is a finite (integer) number >= ``minimum`` (> if not inclusive)."""
-    kind = numbers.Integral if integer else numbers.Real
-    if not isinstance(value, kind) or isinstance(value, bool) or not np.isfinite(value):
-        raise MiroInputError(f"{name}={value!r}: give a finite {'integer' if integer else 'number'}")
-    if value < minimum or (not inclusive and value == minimum):
-        raise MiroInputError(f"{name}={value!r}: must be {'>=' if inclusive else '>'} {minimum}")
-    return value
-
-
-def _range(value, name: str, *, integer: bool, minimum: float = 0) -> tuple:
-    """Read a number or an inclusive ``[low, high]`` range into ``(low, high)``."""
-    if isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, (str, bytes)):
-        if len(value) != 2:
-            raise MiroInputError(f"{name}={value!r}: give one number or a range [low, high]")
-        low, high = value
-    else:
-        low = high = value
-    low = _number(low, name, integer=integer, minimum=minimum)
-    high = _number(high, name, integer=integer, minimum=minimum)
-    if low > high:
-        raise MiroInputError(f"{name}={value!r}: range [low, high] needs low <= high")
-    return low, high
+# --------------------------------------------------------------------------- random draws
 
 
 def _draw(rng: np.random.Generator, value, name: str, size: int, *, integer: bool, minimum: float = 0) -> np.ndarray:
-    """``size`` values drawn uniformly from the range ``value`` (see :func:`_range`)."""
-    low, high = _range(value, name, integer=integer, minimum=minimum)
+    """``size`` values drawn uniformly from the range ``value`` (see :func:`miro._validation.check_range`)."""
+    low, high = check_range(value, name, integer=integer, minimum=minimum)
     if integer:
         return rng.integers(low, high + 1, size=size)
     return rng.uniform(low, high, size=size)
-
-
-def _fraction(value, name: str) -> float:
-    """Check a fraction in [0, 1)."""
-    _number(value, name, integer=False, minimum=0)
-    if value >= 1:
-        raise MiroInputError(f"{name}={value!r}: must be in [0, 1)")
-    return float(value)
-
-
-def _check_placement(fov: float, margin: float, min_distance: float) -> None:
-    """Check a square FOV edge (nm), the margin kept free at its border and the minimum centre spacing."""
-    _number(fov, "fov", integer=False, minimum=0, inclusive=False)
-    _number(margin, "margin", integer=False, minimum=0)
-    _number(min_distance, "min_distance", integer=False, minimum=0)
-    if 2 * margin >= fov:
-        raise MiroInputError(f"margin={margin!r}: must be less than fov/2 = {fov / 2} nm")
 
 
 # --------------------------------------------------------------------------- geometry
@@ -276,11 +223,11 @@ def _arc_structures(
     seed: Seed, *, n_clusters, localizations_per_cluster, radius, radial_sd, span, noise_fraction, fov, margin, min_distance
 ) -> pd.DataFrame:
     """A FOV of ring-like (``span = 2π``) or C-shaped (``span = π``) clusters plus uniform noise."""
-    rng = _generator(seed)
-    _number(radius, "radius", integer=False, minimum=0)
-    _number(radial_sd, "radial_sd", integer=False, minimum=0)
-    _fraction(noise_fraction, "noise_fraction")
-    _check_placement(fov, margin, min_distance)
+    rng = seed_generator(seed)
+    check_number(radius, "radius", integer=False, minimum=0)
+    check_number(radial_sd, "radial_sd", integer=False, minimum=0)
+    check_fraction(noise_fraction, "noise_fraction")
+    check_placement(fov, margin, min_distance)
     n = int(_draw(rng, n_clusters, "n_clusters", 1, integer=True, minimum=1)[0])
     counts = _draw(rng, localizations_per_cluster, "localizations_per_cluster", n, integer=True, minimum=1)
     centres = _place_centres(rng, n, fov, margin, min_distance)
@@ -480,13 +427,13 @@ def cluster_pairs(
         Columns ``x``, ``y`` (nm) and ``index``; pair p holds clusters
         ``2p - 1`` and ``2p`` (p = 1..grid²).
     """
-    rng = _generator(seed)
-    low, high = _range(separation, "separation", integer=False, minimum=0)
-    _number(sd, "sd", integer=False, minimum=0)
-    _number(mean_localizations, "mean_localizations", integer=False, minimum=1)
-    _number(grid, "grid", integer=True, minimum=1)
-    _number(spacing, "spacing", integer=False, minimum=0, inclusive=False)
-    _fraction(noise_fraction, "noise_fraction")
+    rng = seed_generator(seed)
+    low, high = check_range(separation, "separation", integer=False, minimum=0)
+    check_number(sd, "sd", integer=False, minimum=0)
+    check_number(mean_localizations, "mean_localizations", integer=False, minimum=1)
+    check_number(grid, "grid", integer=True, minimum=1)
+    check_number(spacing, "spacing", integer=False, minimum=0, inclusive=False)
+    check_fraction(noise_fraction, "noise_fraction")
     if (high + 6) * sd > spacing:
         raise MiroInputError(
             f"spacing={spacing!r}: pairs at separation {high}σ with σ = {sd} nm need spacing >= "
@@ -553,10 +500,10 @@ def integrin(
     pandas.DataFrame
         Columns ``x``, ``y`` (nm) and ``index`` (1..K, 0 = not clustered).
     """
-    rng = _generator(seed)
-    _number(mean_localizations, "mean_localizations", integer=False, minimum=1)
-    _fraction(noise_fraction, "noise_fraction")
-    _check_placement(fov, margin, min_distance)
+    rng = seed_generator(seed)
+    check_number(mean_localizations, "mean_localizations", integer=False, minimum=1)
+    check_fraction(noise_fraction, "noise_fraction")
+    check_placement(fov, margin, min_distance)
     n = int(_draw(rng, n_clusters, "n_clusters", 1, integer=True, minimum=1)[0])
     sds = _draw(rng, sd, "sd", n, integer=False)
     counts = rng.geometric(1 / mean_localizations, size=n)
@@ -623,11 +570,11 @@ def rings_of_spots(
         Columns ``x``, ``y`` (nm), ``index`` (ring, 1..K) and ``sublabel``
         (spot, 1..M over the whole FOV); both 0 for non-clustered localizations.
     """
-    rng = _generator(seed)
-    _number(radius, "radius", integer=False, minimum=0)
-    _number(spot_sd, "spot_sd", integer=False, minimum=0)
-    _fraction(noise_fraction, "noise_fraction")
-    _check_placement(fov, margin, min_distance)
+    rng = seed_generator(seed)
+    check_number(radius, "radius", integer=False, minimum=0)
+    check_number(spot_sd, "spot_sd", integer=False, minimum=0)
+    check_fraction(noise_fraction, "noise_fraction")
+    check_placement(fov, margin, min_distance)
     n = int(_draw(rng, n_rings, "n_rings", 1, integer=True, minimum=1)[0])
     folds = _draw(rng, symmetry, "symmetry", n, integer=True, minimum=1)
     centres = _place_centres(rng, n, fov, margin, min_distance)
@@ -719,12 +666,12 @@ def npc(
     uniform random rotation. Because the triangle widens outward, the mean of
     a corner's localizations lies about 53 nm from the NPC centre.
     """
-    rng = _generator(seed)
-    _number(n_corners, "n_corners", integer=True, minimum=3)
-    _number(radius, "radius", integer=False, minimum=0, inclusive=False)
-    _number(sd_divisor, "sd_divisor", integer=False, minimum=0, inclusive=False)
-    _fraction(noise_fraction, "noise_fraction")
-    _check_placement(fov, margin, min_distance)
+    rng = seed_generator(seed)
+    check_number(n_corners, "n_corners", integer=True, minimum=3)
+    check_number(radius, "radius", integer=False, minimum=0, inclusive=False)
+    check_number(sd_divisor, "sd_divisor", integer=False, minimum=0, inclusive=False)
+    check_fraction(noise_fraction, "noise_fraction")
+    check_placement(fov, margin, min_distance)
     n = int(_draw(rng, n_structures, "n_structures", 1, integer=True, minimum=1)[0])
     centres = _place_centres(rng, n, fov, margin, min_distance)
     xy, index, sublabel = [], [], []
@@ -773,10 +720,10 @@ def _check_shape(spec, position: int) -> None:
             f"{name}: a {spec['shape']!r} needs exactly the keys {sorted(required)}; "
             f"missing {sorted(missing)}, unknown {sorted(unknown)}"
         )
-    _range(spec["n_clusters"], f"{name}.n_clusters", integer=True)
-    _range(spec["localizations_per_cluster"], f"{name}.localizations_per_cluster", integer=True, minimum=1)
+    check_range(spec["n_clusters"], f"{name}.n_clusters", integer=True)
+    check_range(spec["localizations_per_cluster"], f"{name}.localizations_per_cluster", integer=True, minimum=1)
     for key in required - {"n_clusters", "localizations_per_cluster"}:
-        _number(spec[key], f"{name}.{key}", integer=False, minimum=1 if key == "aspect_ratio" else 0)
+        check_number(spec[key], f"{name}.{key}", integer=False, minimum=1 if key == "aspect_ratio" else 0)
 
 
 def multishape(
@@ -825,13 +772,13 @@ def multishape(
         Columns ``x``, ``y`` (nm), ``index`` (instance 1..K over all shapes)
         and ``class`` (shape class 1..C); both 0 for non-clustered localizations.
     """
-    rng = _generator(seed)
+    rng = seed_generator(seed)
     if isinstance(shapes, (str, bytes, Mapping)) or not isinstance(shapes, Sequence) or not shapes:
         raise MiroInputError(f"shapes={shapes!r}: give a non-empty list of shape mappings")
     for position, spec in enumerate(shapes):
         _check_shape(spec, position)
-    _fraction(noise_fraction, "noise_fraction")
-    _check_placement(fov, margin, min_distance)
+    check_fraction(noise_fraction, "noise_fraction")
+    check_placement(fov, margin, min_distance)
     instances = [
         (shape_class, spec, count)
         for shape_class, spec in enumerate(shapes, start=1)
@@ -971,17 +918,17 @@ def blink(
         emitting molecule in ``molecules``, like ``moleculeIndex``) and
         ``error`` (nm, distance between localization and molecule).
     """
-    rng = _generator(seed)
+    rng = seed_generator(seed)
     missing = {"x", "y", "index"} - set(getattr(molecules, "columns", ()))
     if missing:
         raise MiroInputError(f"molecules: a DataFrame with columns x, y, index is needed; missing {sorted(missing)}")
-    _number(p_geometric, "p_geometric", integer=False, minimum=0, inclusive=False)
+    check_number(p_geometric, "p_geometric", integer=False, minimum=0, inclusive=False)
     if p_geometric > 1:
         raise MiroInputError(f"p_geometric={p_geometric!r}: must be in (0, 1]")
-    _number(precision_mean, "precision_mean", integer=False, minimum=0, inclusive=False)
-    _number(precision_sd, "precision_sd", integer=False, minimum=0)
+    check_number(precision_mean, "precision_mean", integer=False, minimum=0, inclusive=False)
+    check_number(precision_sd, "precision_sd", integer=False, minimum=0)
     if fov is not None:
-        _number(fov, "fov", integer=False, minimum=0, inclusive=False)
+        check_number(fov, "fov", integer=False, minimum=0, inclusive=False)
     counts = rng.geometric(p_geometric, size=len(molecules)) - 1
     source = np.repeat(np.arange(len(molecules)), counts)
     if precision_sd > 0:
@@ -1074,15 +1021,15 @@ def benchmark(
         Columns ``x``, ``y`` (nm) and ``index`` (1..K, 0 = not clustered);
         with blinking also ``molecule`` and ``error`` (see :func:`blink`).
     """
-    rng = _generator(seed)
-    _number(n_clusters, "n_clusters", integer=True, minimum=1)
-    _number(clustered_fraction, "clustered_fraction", integer=False, minimum=0, inclusive=False)
+    rng = seed_generator(seed)
+    check_number(n_clusters, "n_clusters", integer=True, minimum=1)
+    check_number(clustered_fraction, "clustered_fraction", integer=False, minimum=0, inclusive=False)
     if clustered_fraction > 1:
         raise MiroInputError(f"clustered_fraction={clustered_fraction!r}: must be in (0, 1]")
-    _number(noise_gradient, "noise_gradient", integer=False, minimum=0)
+    check_number(noise_gradient, "noise_gradient", integer=False, minimum=0)
     if noise_gradient > 1:
         raise MiroInputError(f"noise_gradient={noise_gradient!r}: must be in [0, 1]")
-    _number(fov, "fov", integer=False, minimum=0, inclusive=False)
+    check_number(fov, "fov", integer=False, minimum=0, inclusive=False)
     base = {"molecules_per_cluster": molecules_per_cluster, "cluster_sd": cluster_sd, "aspect_ratio": aspect_ratio}
     if populations is None:
         populations = [{}]
@@ -1095,9 +1042,9 @@ def benchmark(
                 f"populations[{position}]={override!r}: give a mapping with keys among {list(_POPULATION_KEYS)}"
             )
         group = {**base, **override}
-        _range(group["molecules_per_cluster"], "molecules_per_cluster", integer=True, minimum=1)
-        _range(group["cluster_sd"], "cluster_sd", integer=False)
-        _number(group["aspect_ratio"], "aspect_ratio", integer=False, minimum=1)
+        check_range(group["molecules_per_cluster"], "molecules_per_cluster", integer=True, minimum=1)
+        check_range(group["cluster_sd"], "cluster_sd", integer=False)
+        check_number(group["aspect_ratio"], "aspect_ratio", integer=False, minimum=1)
         groups.append(group)
     shares = np.full(len(groups), n_clusters // len(groups))
     shares[: n_clusters % len(groups)] += 1

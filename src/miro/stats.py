@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _sps
 
+from miro._validation import as_1d, check_per_fov
 from miro.errors import MiroInputError
 from miro.metrics import HIGHER_IS_BETTER, METRICS
 
@@ -176,16 +177,6 @@ def cohens_d_paired(diff) -> float:
     return mean / sd
 
 
-def _as_1d(values, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise MiroInputError(f"{name}: expected numbers, got {values!r:.60} ({exc}).") from exc
-    if arr.ndim != 1:
-        raise MiroInputError(f"{name}: expected a 1-D sequence of per-FOV values, got shape {arr.shape}.")
-    return arr
-
-
 def paired_test(improved, baseline, higher_is_better: bool = True, alpha: float = 0.05) -> PairedTestResult:
     """One-sided paired comparison of two methods over the same FOVs.
 
@@ -247,8 +238,8 @@ def paired_test(improved, baseline, higher_is_better: bool = True, alpha: float 
     """
     if not 0.0 < float(alpha) < 1.0:
         raise MiroInputError(f"alpha: expected a level in (0, 1), got {alpha!r}.")
-    a = _as_1d(improved, "improved")
-    b = _as_1d(baseline, "baseline")
+    a = as_1d(improved, "improved")
+    b = as_1d(baseline, "baseline")
     if a.shape != b.shape:
         raise MiroInputError(
             f"improved and baseline must hold one value per FOV in the same order; "
@@ -285,17 +276,6 @@ def paired_test(improved, baseline, higher_is_better: bool = True, alpha: float 
         test = "wilcoxon"
     p = float(res.pvalue)
     return PairedTestResult(test, float(res.statistic), p, d, stars(p), n, mean_diff, shapiro_p, levene_p)
-
-
-def _check_per_fov(table, name: str) -> pd.DataFrame:
-    if not isinstance(table, pd.DataFrame):
-        raise MiroInputError(f"{name}: expected a per-FOV pandas DataFrame, got {type(table).__name__}.")
-    if "fov" not in table.columns:
-        raise MiroInputError(f"{name}: no 'fov' column; a per-FOV metrics table needs one to pair FOVs.")
-    dup = table["fov"][table["fov"].duplicated()].unique()
-    if dup.size:
-        raise MiroInputError(f"{name}: FOV ids must be unique, repeated: {list(dup[:5])}.")
-    return table
 
 
 def compare_methods(
@@ -345,8 +325,8 @@ def compare_methods(
     one table is left out, as is any pair with a NaN; ``n`` gives the count used.
     """
     hib = dict(HIGHER_IS_BETTER if higher_is_better is None else higher_is_better)
-    a = _check_per_fov(metrics_a, "metrics_a")
-    b = _check_per_fov(metrics_b, "metrics_b")
+    a = check_per_fov(metrics_a, "metrics_a")
+    b = check_per_fov(metrics_b, "metrics_b")
     for metric in hib:
         for name, table in (("metrics_a", a), ("metrics_b", b)):
             if metric not in table.columns:

@@ -18,6 +18,7 @@ from typing import Mapping
 
 import pandas as pd
 
+from miro._validation import check_long_table
 from miro.errors import MiroInputError
 from miro.stats import HIGHER_IS_BETTER, METRICS
 
@@ -191,22 +192,6 @@ def read_paper_table1(path: str | Path) -> pd.DataFrame:
     return df.astype({"mean": float, "sd": float})
 
 
-def _check_long(df, name: str) -> pd.DataFrame:
-    if not isinstance(df, pd.DataFrame):
-        raise MiroInputError(f"{name}: expected a pandas DataFrame, got {type(df).__name__}.")
-    missing = {"scenario", "method", "metric", "mean", "sd"} - set(df.columns)
-    if missing:
-        raise MiroInputError(
-            f"{name}: missing column(s) {sorted(missing)}; expected the long table "
-            f"scenario, method, metric, mean, sd[, n_fov]."
-        )
-    dup = df.duplicated(["scenario", "method", "metric"])
-    if dup.any():
-        first = df.loc[dup, ["scenario", "method", "metric"]].iloc[0].tolist()
-        raise MiroInputError(f"{name}: repeated (scenario, method, metric) row {first}.")
-    return df
-
-
 def _ordered(values, preferred) -> list:
     seen = list(dict.fromkeys(values))
     return [v for v in preferred if v in seen] + [v for v in seen if v not in preferred]
@@ -301,7 +286,7 @@ def table1_markdown(
         scenarios in the paper's order, cells ``mean ± sd`` per
         :func:`format_mean_sd`, missing cells "–".
     """
-    long_df = _check_long(long_df, "long_df")
+    long_df = check_long_table(long_df, "long_df")
     metrics = list(metrics) if metrics is not None else _ordered(long_df["metric"], METRICS)
     header = ["Scenario", "Method", *(METRIC_LABELS_MARKDOWN.get(m, m) for m in metrics)]
     lines = [
@@ -358,7 +343,7 @@ def table1_latex(
     ``$mean \\pm sd$`` with stars as ``\\textsuperscript``. With ``caption`` or
     ``label`` the tabular is wrapped in a ``table`` environment.
     """
-    long_df = _check_long(long_df, "long_df")
+    long_df = check_long_table(long_df, "long_df")
     metrics = list(metrics) if metrics is not None else _ordered(long_df["metric"], METRICS)
     header = ["Scenario", "Method", *(METRIC_LABELS_LATEX.get(m, _latex_escape(m)) for m in metrics)]
     lines = [r"\begin{tabular}{ll" + "c" * len(metrics) + "}", r"\toprule", " & ".join(header) + r" \\", r"\midrule"]
@@ -433,8 +418,8 @@ def paper_comparison_markdown(
         printed precision equals the printed value. Rows the paper lacks show
         "–" and are not flagged.
     """
-    ours = _check_long(ours_long_df, "ours_long_df")
-    paper = _check_long(paper_long_df, "paper_long_df").set_index(["scenario", "method", "metric"])
+    ours = check_long_table(ours_long_df, "ours_long_df")
+    paper = check_long_table(paper_long_df, "paper_long_df").set_index(["scenario", "method", "metric"])
     labels = {**SCENARIO_LABELS, **(scenario_labels or {})}
     sections, n_flag, n_cmp = [], 0, 0
     for scenario in _ordered(ours["scenario"], list(labels)):

@@ -117,9 +117,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from miro._validation import as_xy, check_radius, check_tiles, check_whole_number
 from miro.clustering import check_dbscan_params, dbscan_labels
 from miro.errors import MiroInputError
-from miro.graph import _as_xy, _check_radius, build_graph
+from miro.graph import build_graph
 from miro.inference import step_output
 from miro.model import MIRO
 
@@ -224,8 +225,8 @@ def tile_layout(xy_nm, tile_size_nm: float = DEFAULT_TILE_SIZE_NM, overlap_nm: f
     -------
     TileLayout
     """
-    xy = _as_xy(xy_nm, "xy_nm")
-    tile, overlap = _check_tiles(tile_size_nm, overlap_nm)
+    xy = as_xy(xy_nm, "xy_nm")
+    tile, overlap = check_tiles(tile_size_nm, overlap_nm)
     if len(xy) == 0:
         raise MiroInputError("xy_nm: no localizations; nothing to tile")
     lo, hi = xy.min(axis=0), xy.max(axis=0)
@@ -235,18 +236,6 @@ def tile_layout(xy_nm, tile_size_nm: float = DEFAULT_TILE_SIZE_NM, overlap_nm: f
         _axis_origins(lo[0], hi[0], tile, overlap),
         _axis_origins(lo[1], hi[1], tile, overlap),
     )
-
-
-def _check_tiles(tile_size_nm, overlap_nm) -> tuple[float, float]:
-    tile = float(tile_size_nm)
-    if not math.isfinite(tile) or tile <= 0:
-        raise MiroInputError(f"tile_size_nm: must be a positive length in nm (the training FOV size, e.g. 2000), got {tile_size_nm!r}")
-    overlap = float(overlap_nm)
-    if not math.isfinite(overlap) or overlap < 0 or overlap >= tile:
-        raise MiroInputError(
-            f"overlap_nm: must be >= 0 and smaller than the tile size {tile:g} nm (e.g. 500, at least the largest cluster diameter), got {overlap_nm!r}"
-        )
-    return tile, overlap
 
 
 def iter_tiles(xy_nm, layout: TileLayout) -> Iterator[tuple[tuple[int, int], np.ndarray, np.ndarray]]:
@@ -464,27 +453,25 @@ def tiled_squeeze(
     MiroInputError
         Bad coordinates or parameters.
     """
-    xy = _as_xy(xy_nm, "xy_nm")
-    radius = _check_radius(connectivity_radius)
-    tile, overlap = _check_tiles(tile_size_nm, overlap_nm)
+    xy = as_xy(xy_nm, "xy_nm")
+    radius = check_radius(connectivity_radius)
+    tile, overlap = check_tiles(tile_size_nm, overlap_nm)
     if len(xy) == 0:
         return np.zeros((0, 2))
     dev = next(model.parameters()).device if device is None else torch.device(device)
     on_cpu = dev.type == "cpu"
     if batch_tiles is None:
         batch_tiles = 4 if on_cpu else 64
-    if int(batch_tiles) != batch_tiles or batch_tiles < 1:
-        raise MiroInputError(f"batch_tiles: must be a whole number >= 1, got {batch_tiles!r}")
+    check_whole_number(batch_tiles, "batch_tiles", 1)
     batch_tiles = int(batch_tiles)
-    if num_steps is not None and (int(num_steps) != num_steps or num_steps < 1):
-        raise MiroInputError(f"num_steps: must be a whole number >= 1 (K, e.g. 12), got {num_steps!r}")
+    if num_steps is not None:
+        check_whole_number(num_steps, "num_steps", 1, " (K, e.g. 12)")
 
     layout = tile_layout(xy, tile, overlap)
     tiles = list(iter_tiles(xy, layout))
     if workers is None:
         workers = min(_available_cores(), 8) if len(tiles) >= 8 else 1
-    if int(workers) != workers or workers < 1:
-        raise MiroInputError(f"workers: must be a whole number >= 1, got {workers!r}")
+    check_whole_number(workers, "workers", 1)
     workers = int(min(workers, max(1, math.ceil(len(tiles) / batch_tiles))))
     if model_in_workers is None:
         model_in_workers = on_cpu

@@ -54,6 +54,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from miro._validation import check_choice, check_count
 from miro.errors import MiroInputError
 
 __all__ = [
@@ -176,8 +177,7 @@ def miro_loss(
     All steps have the same number of nodes and edges, so the mean over steps
     of per-step means equals one mean over all steps; it is computed that way.
     """
-    if variant not in VARIANTS:
-        raise MiroInputError(f"variant: expected one of {', '.join(VARIANTS)}, got {variant!r}")
+    check_choice(variant, VARIANTS, "variant")
     if outputs.dim() != 3 or outputs.size(-1) < 2:
         raise MiroInputError(f"outputs: expected shape (K, N, 2 + C), got {tuple(outputs.shape)}")
     k_steps = outputs.size(0)
@@ -506,12 +506,9 @@ def train(
     """
     from torch_geometric.loader import DataLoader
 
-    if variant not in VARIANTS:
-        raise MiroInputError(f"variant: expected one of {', '.join(VARIANTS)}, got {variant!r}")
-    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 0:
-        raise MiroInputError(f"epochs: expected an integer >= 0, got {epochs!r}")
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise MiroInputError(f"batch_size: expected an integer >= 1, got {batch_size!r}")
+    check_choice(variant, VARIANTS, "variant")
+    epochs = check_count(epochs, "epochs")
+    batch_size = check_count(batch_size, "batch_size", 1)
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise MiroInputError(f"seed: expected a non-negative integer, got {seed!r}")
     if not (isinstance(lr, (int, float)) and lr > 0 and math.isfinite(lr)):

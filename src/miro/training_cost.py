@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import torch
 
+from miro._validation import check_count
 from miro.errors import MiroInputError
 from miro.train import resolve_device, training_step
 
@@ -117,10 +118,8 @@ def estimate_training_seconds(
     graphs = list(graphs)
     if not graphs:
         raise MiroInputError("graphs: no training graphs to time")
-    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 0:
-        raise MiroInputError(f"epochs: expected an integer >= 0, got {epochs!r}")
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise MiroInputError(f"batch_size: expected an integer >= 1, got {batch_size!r}")
+    epochs = check_count(epochs, "epochs")
+    batch_size = check_count(batch_size, "batch_size", 1)
     if not isinstance(max_probe_batches, int) or max_probe_batches < 2:
         raise MiroInputError(f"max_probe_batches: expected an integer >= 2 (a warm-up and a timed batch), got {max_probe_batches!r}")
     from torch_geometric.data import Batch

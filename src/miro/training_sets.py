@@ -77,8 +77,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import math
-import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +86,15 @@ import pandas as pd
 import torch
 from torch_geometric.data import Data, InMemoryDataset
 
+from miro._validation import (
+    check_choice,
+    check_count,
+    check_float_range,
+    check_int_range,
+    check_non_negative,
+    check_training_radius,
+    check_training_seed,
+)
 from miro.errors import MiroInputError
 from miro.graph import build_graph, normalize_fov, targets
 from miro.simulate import simulate
@@ -137,67 +144,13 @@ FORMAT_VERSION = 1
 
 
 # --------------------------------------------------------------------------
-# Validation helpers
+# Random draws
 # --------------------------------------------------------------------------
-
-
-def _seed(seed) -> int:
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0:
-        return int(seed)
-    raise MiroInputError(f"seed: give a non-negative integer so the training set is reproducible, got {seed!r}")
-
-
-def _count(value, name: str, minimum: int = 0) -> int:
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= minimum:
-        return int(value)
-    raise MiroInputError(f"{name}: expected an integer >= {minimum}, got {value!r}")
-
-
-def _nonneg(value, name: str) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = float("nan")
-    if not math.isfinite(v) or v < 0:
-        raise MiroInputError(f"{name}: expected a finite number >= 0, got {value!r}")
-    return v
-
-
-def _int_range(value, name: str, minimum: int = 0) -> tuple[int, int]:
-    """``(low, high)`` drawn as ``randint(low, high)``: high exclusive; low == high fixes the value."""
-    try:
-        low, high = value
-    except (TypeError, ValueError):
-        raise MiroInputError(f"{name}: expected [low, high] (high exclusive, as numpy randint), got {value!r}") from None
-    low, high = _count(low, f"{name}[0]", minimum), _count(high, f"{name}[1]", minimum)
-    if high < low:
-        raise MiroInputError(f"{name}: low {low} > high {high}; give [low, high]")
-    return low, high
-
-
-def _float_range(value, name: str, upper: float | None = None) -> tuple[float, float]:
-    try:
-        low, high = value
-    except (TypeError, ValueError):
-        raise MiroInputError(f"{name}: expected [low, high], got {value!r}") from None
-    low, high = _nonneg(low, f"{name}[0]"), _nonneg(high, f"{name}[1]")
-    if high < low:
-        raise MiroInputError(f"{name}: low {low} > high {high}; give [low, high]")
-    if upper is not None and high > upper:
-        raise MiroInputError(f"{name}: {high} exceeds {upper}")
-    return low, high
 
 
 def _randint(rng: np.random.Generator, bounds: tuple[int, int]) -> int:
     low, high = bounds
     return low if high <= low else int(rng.integers(low, high))
-
-
-def _radius(value) -> float:
-    r = _nonneg(value, "connectivity_radius")
-    if r == 0:
-        raise MiroInputError("connectivity_radius: must be > 0 (normalised units, e.g. 0.2)")
-    return r
 
 
 # --------------------------------------------------------------------------
@@ -549,13 +502,13 @@ def synthesize_graph_dataset(
     -------
     list of SyntheticFOV, length ``dataset_size``
     """
-    seed = _seed(seed)
-    n = _count(dataset_size, "dataset_size")
-    noise_range = _int_range(noise_point_range, "noise_point_range")
-    count_range = _int_range(cluster_count_range, "cluster_count_range")
-    frac_range = _float_range(cluster_sampling_range, "cluster_sampling_range")
-    sigma = _nonneg(population_std_sigma, "pupulation_std_sigma")
-    additions = _count(num_additions, "num_additions")
+    seed = check_training_seed(seed)
+    n = check_count(dataset_size, "dataset_size")
+    noise_range = check_int_range(noise_point_range, "noise_point_range")
+    count_range = check_int_range(cluster_count_range, "cluster_count_range")
+    frac_range = check_float_range(cluster_sampling_range, "cluster_sampling_range")
+    sigma = check_non_negative(population_std_sigma, "pupulation_std_sigma")
+    additions = check_count(num_additions, "num_additions")
     setup = _setup_rng(seed)
     clusters = [_populate_cluster(c, sigma, additions, setup) for c in source._parsed]
     _check_fraction(clusters, frac_range, "cluster_sampling_range")
@@ -600,15 +553,15 @@ def synthesize_blinking(
     Needs ``source.backgrounds``. Raises :class:`~miro.errors.MiroInputError`
     if a background has fewer empty 0.02-cells than clusters requested.
     """
-    seed = _seed(seed)
-    n = _count(dataset_size, "dataset_size")
-    count_range = _int_range(cluster_count_range, "cluster_count_range")
-    frac_range = _float_range(cluster_sampling_range, "cluster_sampling_range")
-    bkg_range = _float_range(background_sampling_range, "background_sampling_range", upper=1.0)
-    c_sigma = _nonneg(cluster_std_sigma, "cluster_std_sigma")
-    b_sigma = _nonneg(background_std_population, "background_std_population")
-    c_add = _count(num_cluster_additions, "num_cluster_additions")
-    b_add = _count(num_bkg_additions, "num_bkg_additions")
+    seed = check_training_seed(seed)
+    n = check_count(dataset_size, "dataset_size")
+    count_range = check_int_range(cluster_count_range, "cluster_count_range")
+    frac_range = check_float_range(cluster_sampling_range, "cluster_sampling_range")
+    bkg_range = check_float_range(background_sampling_range, "background_sampling_range", upper=1.0)
+    c_sigma = check_non_negative(cluster_std_sigma, "cluster_std_sigma")
+    b_sigma = check_non_negative(background_std_population, "background_std_population")
+    c_add = check_count(num_cluster_additions, "num_cluster_additions")
+    b_add = check_count(num_bkg_additions, "num_bkg_additions")
     if not source.backgrounds:
         raise MiroInputError("backgrounds: GraphBlinkingDataset needs the training FOVs' backgrounds (index 0 points)")
     setup = _setup_rng(seed)
@@ -651,12 +604,12 @@ def synthesize_blinking_cropped(
     the background is resampled *with* replacement, so fractions up to any
     value are allowed. Clusters are not populated.
     """
-    seed = _seed(seed)
-    n = _count(dataset_size, "dataset_size")
-    count_range = _int_range(cluster_count_range, "cluster_count_range")
-    frac_range = _float_range(cluster_sampling_range, "cluster_sampling_range")
-    bkg_range = _float_range(background_sampling_range, "background_sampling_range")
-    crop = _nonneg(max_cropped_size, "max_cropped_size")
+    seed = check_training_seed(seed)
+    n = check_count(dataset_size, "dataset_size")
+    count_range = check_int_range(cluster_count_range, "cluster_count_range")
+    frac_range = check_float_range(cluster_sampling_range, "cluster_sampling_range")
+    bkg_range = check_float_range(background_sampling_range, "background_sampling_range")
+    crop = check_non_negative(max_cropped_size, "max_cropped_size")
     if not 0.05 < crop <= 1:
         raise MiroInputError(f"max_cropped_size: expected a crop width in (0.05, 1] normalised units, got {max_cropped_size!r}")
     if not source.backgrounds:
@@ -692,8 +645,7 @@ _SYNTHESIZERS = {
 
 def _normalise_kwargs(builder: str, builder_kwargs: Mapping) -> tuple[dict, float | None]:
     """Authors' kwargs -> (our kwargs without radius, connectivity_radius)."""
-    if builder not in _SYNTHESIZERS:
-        raise MiroInputError(f"builder: expected one of {', '.join(BUILDERS)}, got {builder!r}")
+    check_choice(builder, _SYNTHESIZERS, "builder")
     kwargs = {}
     for key, value in dict(builder_kwargs).items():
         ours = AUTHORS_KWARG_NAMES.get(key, key)
@@ -741,7 +693,7 @@ def fov_to_graph(
     ``label`` (N,) int64 and, when present, ``y_sub`` (N, 2) float32 and
     ``y_class`` (N,) int64.
     """
-    r = _radius(connectivity_radius)
+    r = check_training_radius(connectivity_radius)
     data = build_graph(fov.xy, r, num_eigenvectors=num_eigenvectors, node_features=node_features)
     data.y = targets(fov.xy, fov.label, r, centres=fov.centre)
     data.label = torch.from_numpy(np.asarray(fov.label, dtype=np.int64))
@@ -756,7 +708,7 @@ def to_graphs(
     fovs: Sequence[SyntheticFOV], connectivity_radius: float, progress: bool = False, node_features: str = "laplacian"
 ) -> list[Data]:
     """:func:`fov_to_graph` for every FOV, with an optional tqdm bar."""
-    r = _radius(connectivity_radius)
+    r = check_training_radius(connectivity_radius)
     iterator = fovs
     if progress:
         from tqdm.auto import tqdm
@@ -888,7 +840,7 @@ def graph_from_annotated_fov(
     """
     if "index" not in table.columns:
         raise MiroInputError("table: no index column; a training FOV needs ground-truth labels (0 = not clustered)")
-    r = _radius(connectivity_radius)
+    r = check_training_radius(connectivity_radius)
     xy, _ = normalize_fov(table[["x", "y"]].to_numpy(dtype=np.float64), mode=normalization, length_nm=length_nm)
     labels = table["index"].to_numpy(dtype=np.int64)
     data = build_graph(xy, r, node_features=node_features)

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from miro import metrics as _metrics
+from miro._validation import as_cloud, check_choice, grid_values
 from miro.clustering import dbscan_labels
 from miro.errors import MiroInputError
 
@@ -104,8 +105,7 @@ def metric_function(metric) -> tuple[Callable, bool, str]:
 
         return combined, True, "+".join(names)
     if isinstance(metric, str):
-        if metric not in _FUNCTIONS:
-            raise MiroInputError(f"metric: expected one of {', '.join(_metrics.METRICS)}, got {metric!r}")
+        check_choice(metric, _metrics.METRICS, "metric")
         return _FUNCTIONS[metric], bool(_metrics.HIGHER_IS_BETTER[metric]), metric
     if isinstance(metric, tuple) and len(metric) == 2 and callable(metric[0]):
         fn, higher = metric
@@ -159,29 +159,6 @@ def _aggregate(table: np.ndarray, goal: np.ndarray | None) -> tuple[float, float
     return float(score), float(per_cloud[valid].std()), int(valid.sum()), per_cloud.tolist()
 
 
-def _grid_values(values, name: str, integer: bool) -> list:
-    try:
-        vals = [v for v in np.asarray(values, dtype=float).reshape(-1)]
-    except (TypeError, ValueError):
-        raise MiroInputError(f"{name}: expected a sequence of numbers, got {values!r}") from None
-    if not vals:
-        raise MiroInputError(f"{name}: the grid is empty; give at least one value")
-    out = []
-    for v in vals:
-        if not math.isfinite(v) or v <= 0 or (integer and v != round(v)):
-            kind = "integers >= 1" if integer else "positive numbers (nm)"
-            raise MiroInputError(f"{name}: values must be {kind}, got {v!r}")
-        out.append(int(round(v)) if integer else float(v))
-    return sorted(set(out))
-
-
-def _as_cloud(xy, name: str) -> np.ndarray:
-    arr = np.asarray(xy, dtype=np.float64)
-    if arr.ndim != 2 or arr.shape[1] != 2 or not np.all(np.isfinite(arr)):
-        raise MiroInputError(f"{name}: expected a finite (n, 2) array of coordinates in nm, got shape {arr.shape}")
-    return arr
-
-
 def grid_search(
     cluster_xy: Sequence,
     score_xy: Sequence,
@@ -224,8 +201,8 @@ def grid_search(
     else:
         (values, name), higher = target, False
         functions, goal = [_FUNCTIONS[k] for k in values], np.array(list(values.values()))
-    eps_values = _grid_values(eps, "eps", integer=False)
-    ms_values = _grid_values(min_samples, "min_samples", integer=True)
+    eps_values = grid_values(eps, "eps", integer=False)
+    ms_values = grid_values(min_samples, "min_samples", integer=True)
     if not (len(cluster_xy) == len(score_xy) == len(labels_true)):
         raise MiroInputError(
             f"point clouds: {len(cluster_xy)} clustering arrays, {len(score_xy)} scoring arrays and "
@@ -235,8 +212,8 @@ def grid_search(
         raise MiroInputError("point clouds: none given; pass the training FOVs or simulated held-in clouds")
     clouds = []
     for i, (cxy, sxy, lab) in enumerate(zip(cluster_xy, score_xy, labels_true)):
-        cxy = _as_cloud(cxy, f"cluster_xy[{i}]")
-        sxy = _as_cloud(sxy, f"score_xy[{i}]")
+        cxy = as_cloud(cxy, f"cluster_xy[{i}]")
+        sxy = as_cloud(sxy, f"score_xy[{i}]")
         lab = np.asarray(lab).reshape(-1)
         if not (len(cxy) == len(sxy) == len(lab)):
             raise MiroInputError(f"cloud {i}: {len(cxy)}, {len(sxy)} and {len(lab)} rows; coordinates and labels must be row-aligned")
