@@ -69,7 +69,7 @@ PER_FOV = 400  # localizations per 2 µm x 2 µm benchmark FOV (Scenario 8)
 
 def simulate_field(n: int, seed: int = 0):
     """Scenario-8-style field with about ``n`` localizations; returns (xy nm, ground-truth labels)."""
-    from miro.simulate import NIEVES_SCENARIOS, simulate
+    from miro.data.simulation import NIEVES_SCENARIOS, simulate
 
     fovs = n / PER_FOV
     side = 2000.0 * np.sqrt(fovs)

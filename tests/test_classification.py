@@ -6,10 +6,10 @@ import pytest
 import torch
 
 from miro.classification import classification_report, classify_fov, confusion_matrix, refine_by_cluster
+from miro.data.simulation import MULTISHAPE_MIXTURES, multishape
 from miro.errors import MiroInputError
 from miro.inference import squeeze_fov
 from miro.model import MIRO
-from miro.simulate import MULTISHAPE_MIXTURES, multishape
 from miro.weights import load_released
 
 

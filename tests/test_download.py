@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from miro.download import build_manifest, fetch_file, fetch_folder, file_url, read_manifest, sha256_of
+from miro.data.download import build_manifest, fetch_file, fetch_folder, file_url, read_manifest, sha256_of
 from miro.errors import MiroInputError
 
 from conftest import REPO
@@ -120,7 +120,7 @@ def test_unknown_folder(manifest, tmp_path):
 
 def test_fetch_recorded_verifies_or_records_the_checksum(tmp_path):
     """A file without a manifest entry (the Nup96 data): record its SHA-256 next to it, or check a given one."""
-    from miro.download import fetch_recorded, read_sha256
+    from miro.data.download import fetch_recorded, read_sha256
 
     source = tmp_path / "cell_sml.csv"
     source.write_text("xnm,ynm\n1,2\n3,4\n")
@@ -136,7 +136,7 @@ def test_fetch_recorded_verifies_or_records_the_checksum(tmp_path):
 
 
 def test_verify_file_against_the_download_record_or_a_pinned_digest(tmp_path):
-    from miro.download import verify_file, write_sha256
+    from miro.data.download import verify_file, write_sha256
 
     data = tmp_path / "cell_sml.csv"
     data.write_text("xnm,ynm\n1,2\n")
@@ -154,7 +154,7 @@ def test_verify_file_against_the_download_record_or_a_pinned_digest(tmp_path):
 
 
 def test_fetch_recorded_failure_is_one_line_with_advice(tmp_path, http_base):
-    from miro.download import fetch_recorded
+    from miro.data.download import fetch_recorded
 
     for url in (f"{http_base}/nothere_sml.csv", (tmp_path / "nothere_sml.csv").as_uri()):
         with pytest.raises(MiroInputError, match=r"nothere_sml.csv: download from .* failed \(.*\); put it by hand") as info:

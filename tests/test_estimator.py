@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
+from miro.data.io import list_fovs, read_localizations
 from miro.errors import MiroInputError
 from miro.estimator import MiroDBSCAN
 from miro.inference import miro_dbscan
-from miro.io import list_fovs, read_localizations
 from miro.released import ReleasedModel
 from miro.tiling import tiled_miro_dbscan
 from miro.weights import load_checkpoint, save_checkpoint

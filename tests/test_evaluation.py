@@ -2,9 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from miro.data.io import list_fovs, read_localizations
 from miro.errors import MiroInputError
 from miro.evaluation import evaluate_fovs, jic_by_distance, summarize_by
-from miro.io import list_fovs, read_localizations
 from miro.metrics import METRICS
 
 
@@ -28,7 +28,7 @@ def test_summarize_by_groups_in_first_seen_order():
 
 def test_jic_by_distance_scores_every_method_and_fov():
     from miro.clustering import dbscan_labels
-    from miro.simulate import cluster_pairs
+    from miro.data.simulation import cluster_pairs
 
     fovs = []
     for distance in (1.0, 8.0):

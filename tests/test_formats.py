@@ -1,4 +1,4 @@
-"""Localization file formats (miro.io.read_localizations) and the errors bad files give.
+"""Localization file formats (miro.data.io.read_localizations) and the errors bad files give.
 
 The writers below produce small files in each format from one table of
 localizations in nm; tests/test_cli.py reuses them.
@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from miro.data.io import FORMATS, detect_format, read_localizations, read_picasso
 from miro.errors import MiroInputError
-from miro.io import FORMATS, detect_format, read_localizations, read_picasso
 
 PIXEL_NM = 130.0
 

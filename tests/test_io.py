@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from miro.data.io import fov_number, list_fovs, read_labels, read_localizations, write_labels
 from miro.errors import MiroInputError
-from miro.io import fov_number, list_fovs, read_labels, read_localizations, write_labels
 
 
 @pytest.mark.parametrize(

@@ -215,7 +215,7 @@ def test_nanoclusters_of_fgfr1_and_a_user_file(tmp_path):
     """The FGFR1 benchmark fields and a user's CSV, clustered with the model of a simulated scenario."""
     if not BENCHMARK.is_dir():
         pytest.skip(f"benchmark data not found at {BENCHMARK}")
-    from miro.simulate import integrin
+    from miro.data.simulation import integrin
 
     cell = tmp_path / "my cell.csv"
     integrin(0, n_clusters=40, fov=2000)[["x", "y"]].to_csv(cell, index=False)

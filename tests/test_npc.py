@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from miro.download import sha256_of
+from miro.data.download import sha256_of
+from miro.data.simulation import npc
 from miro.errors import MiroInputError
 from miro.npc import (
     assign_corners,
@@ -19,7 +20,6 @@ from miro.npc import (
     npc_table,
     summarize,
 )
-from miro.simulate import npc
 
 from conftest import REPO
 from test_workflow import snakemake

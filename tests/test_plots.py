@@ -193,9 +193,9 @@ def test_figure4b_e_overview_zooms_and_histograms(tmp_path, fov):
 
 
 def test_figure5_field_zoom_and_histograms(tmp_path):
+    from miro.data.simulation import npc
     from miro.npc import corner_table, fit_exponential, fit_labelling_efficiency, npc_table
     from miro.plots import figure5
-    from miro.simulate import npc
 
     fov = npc(0)
     xy, rings, corners_of = fov[["x", "y"]].to_numpy(), fov["index"].to_numpy(), fov["sublabel"].to_numpy()

@@ -1,4 +1,4 @@
-"""Statistics of the simulated FOVs of :mod:`miro.simulate` against their parameters.
+"""Statistics of the simulated FOVs of :mod:`miro.data.simulation` against their parameters.
 
 Paper values (Pineda et al., Methods "Simulated data") and benchmark values
 (benchmark-notes §2) are checked over several seeds with tolerances of a few
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import least_squares
 
-from miro import simulate as sim
+from miro.data import simulation as sim
 
 SEEDS = range(8)
 

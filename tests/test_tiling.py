@@ -12,10 +12,10 @@ import torch
 from sklearn.metrics import adjusted_rand_score
 
 from miro.clustering import dbscan_labels
+from miro.data.simulation import NIEVES_SCENARIOS, simulate
 from miro.errors import MiroInputError
 from miro.inference import squeeze_fov
 from miro.model import MIRO
-from miro.simulate import NIEVES_SCENARIOS, simulate
 from miro.tiling import iter_tiles, tile_layout, tiled_miro_dbscan, tiled_squeeze
 from miro.weights import load_released
 

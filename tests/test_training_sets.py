@@ -291,7 +291,7 @@ def test_benchmark_and_single_shot_sources(benchmark_dir, authors_dir):
 
 
 def test_simulated_graphs_one_per_generator_with_class_targets():
-    from miro.simulate import MULTISHAPE_MIXTURES
+    from miro.data.simulation import MULTISHAPE_MIXTURES
 
     generators = [np.random.default_rng(seed) for seed in (1, 2)]
     graphs = ts.simulated_graphs("multishape", MULTISHAPE_MIXTURES["spots_rings"], generators, 0.1)

@@ -15,7 +15,7 @@ from conftest import AUTHORS, BENCHMARK, REPO
 
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 TINY = REPO / "tests" / "config" / "tiny.yaml"
-# a simulated scenario (Nieves Scenario 2 by miro.simulate.benchmark) added by a config file only
+# a simulated scenario (Nieves Scenario 2 by miro.data.simulation.benchmark) added by a config file only
 SIMULATED = REPO / "tests" / "config" / "simulated_scenario2.yaml"
 PRESETS = sorted((REPO / "config").glob("*.yaml"))
 
@@ -193,8 +193,8 @@ def test_outputs_do_not_depend_on_cores_or_neighbouring_jobs(tiny_runs):
 
 
 def test_simulated_fovs_are_seeded_by_seed_scenario_and_fov():
+    from miro.data.simulation import simulate
     from miro.experiments import fov_rng
-    from miro.simulate import simulate
 
     first = simulate("cshape", fov_rng(0, "cshape", 1))
     pd.testing.assert_frame_equal(first, simulate("cshape", fov_rng(0, "cshape", 1)))

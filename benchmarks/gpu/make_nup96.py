@@ -1,6 +1,6 @@
 """A simulated SMAP ``_sml.csv`` standing in for the Nup96 file, which the GPU machine cannot download.
 
-grid x grid simulated NPC FOVs (miro.simulate.npc, 1250 nm each) side by side, written with SMAP's
+grid x grid simulated NPC FOVs (miro.data.simulation.npc, 1250 nm each) side by side, written with SMAP's
 columns, as ``write_sml`` of tests/test_npc.py does; the default 8 x 8 is a 10 um field of about
 150 000 localizations.
 
@@ -12,7 +12,7 @@ import argparse
 import numpy as np
 import pandas as pd
 
-from miro.simulate import npc
+from miro.data.simulation import npc
 
 
 def main() -> None:

@@ -129,7 +129,7 @@ def _say(args, message: str) -> None:
 
 
 def _read(path, args, require_labels=False) -> pd.DataFrame:
-    from miro.io import read_localizations
+    from miro.data.io import read_localizations
 
     return read_localizations(
         path,
@@ -219,7 +219,7 @@ def cluster_table(xy_nm, labels) -> pd.DataFrame:
 
 def _cmd_cluster(args) -> int:
     from miro.clustering import dbscan_labels
-    from miro.io import write_csv
+    from miro.data.io import write_csv
 
     source = Path(args.input)
     out = Path(args.out)

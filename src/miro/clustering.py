@@ -14,7 +14,7 @@ import math
 import numpy as np
 from sklearn.cluster import DBSCAN
 
-from .errors import MiroInputError
+from miro.errors import MiroInputError
 
 
 def check_dbscan_params(eps: float, min_samples) -> None:

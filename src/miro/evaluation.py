@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import metrics
-from .errors import MiroInputError
-from .io import read_localizations
+from miro import metrics
+from miro.data.io import read_localizations
+from miro.errors import MiroInputError
 
 
 def evaluate_fovs(
@@ -75,7 +75,7 @@ def jic_by_distance(
         labels (0 = not clustered), e.g. plain DBSCAN or MIRO + DBSCAN with
         fixed parameters.
     fovs : iterable of (distance, fov, xy, truth)
-        Pair FOVs (:func:`miro.simulate.cluster_pairs`): the centre distance
+        Pair FOVs (:func:`miro.data.simulation.cluster_pairs`): the centre distance
         (in units of the cluster SD σ), the FOV number, positions (nm) and
         ground-truth labels.
 

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from miro.download import sha256_of
+from miro.data.download import sha256_of
 from miro.errors import MiroInputError
 
 __all__ = ["RECORD_NAME", "PACKAGES", "collect", "write_record", "read_record", "compare_runs", "format_comparison"]

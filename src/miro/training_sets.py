@@ -95,9 +95,9 @@ from miro._validation import (
     check_training_radius,
     check_training_seed,
 )
+from miro.data.simulation import simulate
 from miro.errors import MiroInputError
 from miro.graph import build_graph, normalize_fov, targets
-from miro.simulate import simulate
 
 __all__ = [
     "BUILDERS",
@@ -295,7 +295,7 @@ def source_from_benchmark(folder, training_indices: Sequence[int], normalization
         FOV numbers (trailing integer of the file name), e.g. the metadata's
         ``training_indices`` ``[32, 48, 28]``.
     """
-    from miro.io import list_fovs, read_localizations
+    from miro.data.io import list_fovs, read_localizations
 
     files = list_fovs(folder)
     tables = []
@@ -313,7 +313,7 @@ def single_shot_source(path, backgrounds: Sequence = ()) -> TrainingSource:
     are used as they are: the cluster's centre is the origin of the file's
     coordinates (not re-centred).
     """
-    from miro.io import read_localizations
+    from miro.data.io import read_localizations
 
     table = read_localizations(path)
     keep = [c for c in ("x", "y", "sublabel", "class") if c in table.columns]
@@ -798,7 +798,7 @@ def simulated_graphs(
 ) -> list[Data]:
     """Training graphs of fresh simulated FOVs, one per random generator (no augmentation).
 
-    Each FOV is :func:`miro.simulate.simulate` ``(simulator, generator,
+    Each FOV is :func:`miro.data.simulation.simulate` ``(simulator, generator,
     **simulation)``, min-max normalised like every scenario FOV
     (``normalization="authors"``) and turned into a graph by
     :func:`graph_from_annotated_fov` (``y``; ``y_class`` and ``y_sub`` when the

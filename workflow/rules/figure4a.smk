@@ -1,6 +1,6 @@
 # Figure 4a of the paper: how well plain DBSCAN and MIRO + DBSCAN resolve two
 # Gaussian clusters at a distance d (in units of their SD sigma). Pair FOVs are
-# simulated here (miro.simulate.cluster_pairs, seeded per distance and FOV);
+# simulated here (miro.data.simulation.cluster_pairs, seeded per distance and FOV);
 # the MIRO model, R and K are those of scenario figure4a.scenario (default:
 # pairs, trained on simulated pair FOVs at 1-4 sigma). Each method's
 # DBSCAN parameters are tuned on held-in pair FOVs (figure4a.dbscan: tuned) or

@@ -6,8 +6,8 @@ import logging
 
 from script_utils import run, set_torch_threads
 
+from miro.data.io import list_fovs, read_localizations
 from miro.estimator import MiroDBSCAN
-from miro.io import list_fovs, read_localizations
 from miro.tuning import tune_dbscan, tune_miro_dbscan
 
 

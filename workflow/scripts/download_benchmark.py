@@ -4,7 +4,7 @@ import logging
 
 from script_utils import run
 
-from miro.download import fetch_folder, read_manifest
+from miro.data.download import fetch_folder, read_manifest
 
 
 def main(smk):

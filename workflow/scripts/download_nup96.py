@@ -6,7 +6,7 @@ from pathlib import Path
 
 from script_utils import run
 
-from miro.download import fetch_recorded
+from miro.data.download import fetch_recorded
 
 STUDY = "BioImage Archive S-BIAD8, https://www.ebi.ac.uk/biostudies/BioImages/studies/S-BIAD8"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from script_utils import run
 
-from miro.download import fetch_file, file_url, read_manifest
+from miro.data.download import fetch_file, file_url, read_manifest
 from miro.errors import MiroInputError
 
 

@@ -3,7 +3,7 @@
 import pandas as pd
 from script_utils import run
 
-from miro.io import list_fovs, read_labels, read_localizations
+from miro.data.io import list_fovs, read_labels, read_localizations
 from miro.plots import figure2, save_figure
 from miro.stats import read_stats
 

@@ -1,7 +1,7 @@
 """Figure 4a: JIc of cluster pairs vs their distance (d / sigma), DBSCAN vs MIRO + DBSCAN.
 
 For every distance d in params.distances and FOV 1..n_fovs, a FOV of cluster
-pairs is simulated (miro.simulate.cluster_pairs, separation = d, seeded by
+pairs is simulated (miro.data.simulation.cluster_pairs, separation = d, seeded by
 miro.experiments.fov_rng(seed, "figure4a:<d>", fov)), clustered by plain DBSCAN and by
 MIRO + DBSCAN and scored by JIc. DBSCAN parameters of each method: with
 dbscan "tuned" a grid search (miro.tuning, the tuning metric, default the mean
@@ -24,12 +24,12 @@ import numpy as np
 from script_utils import chosen_dbscan, job_device, run, set_torch_threads
 
 from miro.clustering import dbscan_labels
+from miro.data.io import write_csv
+from miro.data.simulation import cluster_pairs
 from miro.estimator import MiroDBSCAN
 from miro.evaluation import jic_by_distance, summarize_by
 from miro.experiments import fov_rng
-from miro.io import write_csv
 from miro.plots import figure4a, save_figure
-from miro.simulate import cluster_pairs
 from miro.tuning import tune_dbscan, tune_miro_dbscan
 
 METHODS = ("DBSCAN", "MIRO+DBSCAN")

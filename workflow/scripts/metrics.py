@@ -4,8 +4,8 @@ import logging
 
 from script_utils import run
 
+from miro.data.io import list_fovs, read_labels, write_csv
 from miro.evaluation import evaluate_fovs
-from miro.io import list_fovs, read_labels, write_csv
 
 
 def main(smk):

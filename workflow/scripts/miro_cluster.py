@@ -4,8 +4,8 @@ import logging
 
 from script_utils import job_device, run, set_torch_threads
 
+from miro.data.io import list_fovs, read_localizations, write_labels
 from miro.estimator import MiroDBSCAN
-from miro.io import list_fovs, read_localizations, write_labels
 
 
 def main(smk):

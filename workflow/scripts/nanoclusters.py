@@ -25,8 +25,8 @@ import pandas as pd
 from script_utils import chosen_dbscan, job_device, run, set_torch_threads
 
 from miro.clustering import dbscan_labels
+from miro.data.io import read_localizations, write_csv
 from miro.estimator import MiroDBSCAN
-from miro.io import read_localizations, write_csv
 from miro.nanoclusters import CLUSTER_COLUMNS, cluster_statistics, example_regions, extra_clusters, summarize_clusters
 from miro.plots import figure4b_e, save_figure
 

@@ -32,10 +32,10 @@ from pathlib import Path
 import pandas as pd
 from script_utils import chosen_dbscan, job_device, run, set_torch_threads
 
-from miro.download import verify_file
+from miro.data.download import verify_file
+from miro.data.io import read_localizations, write_csv
 from miro.errors import MiroInputError
 from miro.estimator import MiroDBSCAN
-from miro.io import read_localizations, write_csv
 from miro.npc import corner_table, fit_exponential, fit_labelling_efficiency, npc_table, summarize
 from miro.plots import figure5, save_figure
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from script_utils import run
 
+from miro.data.simulation import simulate, write_fov
 from miro.experiments import fov_rng
-from miro.simulate import simulate, write_fov
 
 
 def main(smk):

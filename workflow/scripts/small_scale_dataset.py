@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 from script_utils import run
 
-from miro.io import list_fovs
-from miro.simulate import small_scale, write_fov
+from miro.data.io import list_fovs
+from miro.data.simulation import small_scale, write_fov
 
 
 def main(smk):

@@ -3,7 +3,7 @@
 import pandas as pd
 from script_utils import run
 
-from miro.io import write_csv
+from miro.data.io import write_csv
 from miro.stats import compare_to_baseline
 
 

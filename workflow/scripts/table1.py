@@ -9,7 +9,7 @@ import pandas as pd
 from script_utils import run
 
 from miro import tables
-from miro.io import write_csv
+from miro.data.io import write_csv
 from miro.stats import read_stats, summarize
 
 

@@ -9,7 +9,7 @@ import platform
 import torch
 from script_utils import job_device, run, set_torch_threads
 
-from miro.download import sha256_of
+from miro.data.download import sha256_of
 from miro.errors import MiroInputError
 from miro.model import MIRO
 from miro.train import completed_epochs, train

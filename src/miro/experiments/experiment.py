@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from miro.download import read_manifest
+from miro.data.download import read_manifest
+from miro.data.simulation import SIMULATORS
 from miro.errors import MiroInputError
 from miro.experiments.scenarios import dataset_id, resolve_scenarios
 from miro.experiments.studies import Figure4a, Nanoclusters, Nup96
 from miro.released import released_models
-from miro.simulate import SIMULATORS
 
 __all__ = ["Experiment", "check_scenario_sources"]
 

@@ -18,9 +18,9 @@ import inspect
 import re
 from dataclasses import dataclass
 
+from miro.data.io import fov_number
+from miro.data.simulation import MULTISCALE_SIMULATORS, SIMULATORS
 from miro.errors import MiroInputError
-from miro.io import fov_number
-from miro.simulate import MULTISCALE_SIMULATORS, SIMULATORS
 
 __all__ = [
     "DEFAULT_N_FOVS",
@@ -416,7 +416,7 @@ def resolve_scenarios(config: dict, benchmark_manifest, released: dict) -> dict:
 
     Args:
         config: the config after schema validation with defaults filled in.
-        benchmark_manifest: the manifest of the benchmark files (:func:`miro.download.read_manifest`).
+        benchmark_manifest: the manifest of the benchmark files (:func:`miro.data.download.read_manifest`).
         released: file name -> :class:`miro.released.ReleasedModel` of the released-weights manifest.
     """
     specs = _scenario_specs(config, released)

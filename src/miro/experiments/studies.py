@@ -14,9 +14,9 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+from miro.data.io import fov_number
 from miro.errors import MiroInputError
 from miro.experiments.scenarios import Scenario, check_simulation, dataset_id, simulator_fov_nm
-from miro.io import fov_number
 
 __all__ = ["Figure4a", "Nanoclusters", "Nup96"]
 

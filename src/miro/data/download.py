@@ -21,7 +21,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import MiroInputError
+from miro.errors import MiroInputError
+
+__all__ = [
+    "MANIFEST_COLUMNS",
+    "sha256_of",
+    "read_manifest",
+    "build_manifest",
+    "file_url",
+    "fetch_file",
+    "fetch_folder",
+    "fetch_recorded",
+    "check_sha256",
+    "verify_file",
+    "write_sha256",
+    "read_sha256",
+]
 
 MANIFEST_COLUMNS = ["folder", "file", "sha256", "bytes"]
 _CHUNK = 1 << 20

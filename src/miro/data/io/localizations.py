@@ -48,6 +48,21 @@ import pandas as pd
 from miro._validation import check_index_column, check_pixel_size, existing_file, fail, finite_column, need_rows
 from miro.errors import MiroInputError
 
+__all__ = [
+    "fov_number",
+    "list_fovs",
+    "FORMATS",
+    "UNIT_CHECK_MIN_POINTS",
+    "UNIT_CHECK_MAX_EXTENT_NM",
+    "detect_format",
+    "check_units",
+    "read_localizations",
+    "read_picasso",
+    "write_csv",
+    "write_labels",
+    "read_labels",
+]
+
 _TRAILING_NUMBER = re.compile(r"(\d+)\D*$")
 
 

@@ -60,6 +60,7 @@ from miro._validation import check_fraction, check_number, check_placement, chec
 from miro.errors import MiroInputError
 
 __all__ = [
+    "MULTISCALE_SIMULATORS",
     "MULTISHAPE_MIXTURES",
     "NIEVES_SCENARIOS",
     "SIMULATORS",
@@ -73,6 +74,7 @@ __all__ = [
     "rings",
     "rings_of_spots",
     "simulate",
+    "small_scale",
     "write_fov",
 ]
 
