@@ -25,9 +25,9 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from miro.graph import build_graph, normalize_fov
-from miro.model import MIRO, reference_forward
-from miro.weights import load_released
+from miro.nn.graph import build_graph, normalize_fov
+from miro.nn.model import MIRO, reference_forward
+from miro.nn.weights import load_released
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 FOV = SHARED / "nieves2023-benchmark" / "Ground Truth - Scenario 6" / "elliptical_w_noise_MoleculeList_1.csv"

@@ -140,9 +140,9 @@ def child(args) -> None:
     from miro.clustering import dbscan_labels
 
     if args.method == "miro":
-        from miro.model import MIRO
+        from miro.nn.model import MIRO
+        from miro.nn.weights import load_released
         from miro.tiling import tile_layout, tiled_squeeze
-        from miro.weights import load_released
 
     xy = np.load(args.input)
     sampler = _TreeSampler()

@@ -9,8 +9,8 @@ from miro.classification import classification_report, classify_fov, confusion_m
 from miro.data.simulation import MULTISHAPE_MIXTURES, multishape
 from miro.errors import MiroInputError
 from miro.inference import squeeze_fov
-from miro.model import MIRO
-from miro.weights import load_released
+from miro.nn.model import MIRO
+from miro.nn.weights import load_released
 
 
 def test_refine_by_cluster_majority_vote_with_and_without_noise():
@@ -85,7 +85,7 @@ def test_per_class_clustering_never_mixes_predicted_shapes(monkeypatch):
     labels, classes = classify_fov(model, xy, 0.2, eps=60, min_samples=3, refine=False, clustering="per_class")
     np.testing.assert_array_equal(classes, shapes)
     assert (labels[shapes == 0] == 0).all()  # predicted not clustered: noise
-    from miro.graph import normalize_fov
+    from miro.nn.graph import normalize_fov
 
     normalized, norm = normalize_fov(xy, "authors")
     frame = norm.to_nm(normalized)  # the squeezed frame with zero displacement

@@ -93,7 +93,7 @@ def test_dbscan_only_and_keep_columns(tmp_path, capsys, table):
 
 def test_whole_fov_mode_reproduces_authors_pipeline(tmp_path, capsys, model_path, table):
     from miro.inference import miro_dbscan
-    from miro.weights import load_released
+    from miro.nn.weights import load_released
 
     source = write_plain(table, tmp_path / "fov.csv")
     code, _, err = run(capsys, "cluster", source, "--model", model_path, "--whole-fov", "--out", tmp_path / "w.csv")
@@ -169,7 +169,7 @@ def test_train_then_cluster_with_the_trained_model(tmp_path, capsys):
     )
     assert code == 0, err
     assert f"wrote {model}" in out
-    from miro.weights import load_checkpoint
+    from miro.nn.weights import load_checkpoint
 
     net, meta = load_checkpoint(model)
     assert net.hidden_channels == 8 and meta["num_steps"] == 2 and meta["connectivity_radius"] == 0.2
@@ -187,7 +187,7 @@ def test_train_with_mean_shift_features_and_cluster(tmp_path, capsys):
         "--radius", 0.2, "--seed", 1, "--device", "cpu", "--node-features", "laplacian+meanshift",
     )
     assert code == 0, err
-    from miro.weights import load_checkpoint
+    from miro.nn.weights import load_checkpoint
 
     net, meta = load_checkpoint(model)
     assert meta["node_features"] == "laplacian+meanshift" and net.node_in == 14

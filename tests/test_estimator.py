@@ -7,12 +7,12 @@ import pytest
 from sklearn.base import clone
 
 from miro.data.io import list_fovs, read_localizations
+from miro.data.released import ReleasedModel
 from miro.errors import MiroInputError
 from miro.estimator import MiroDBSCAN
 from miro.inference import miro_dbscan
-from miro.released import ReleasedModel
+from miro.nn.weights import load_checkpoint, save_checkpoint
 from miro.tiling import tiled_miro_dbscan
-from miro.weights import load_checkpoint, save_checkpoint
 
 S8 = ReleasedModel("model_scenario_8.pt", "Ground Truth - Scenario 8", 0.2, 12, 40.62, 4)
 

@@ -166,7 +166,7 @@ def test_bad_config_is_one_config_line(overlay, message):
 
 
 def test_released_models_settings_come_from_the_manifest(paper):
-    from miro.released import released_models
+    from miro.data.released import released_models
 
     models = released_models(REPO / "config" / "miro-weights-manifest.tsv")
     assert len(models) == 16 and {m.benchmark for m in models.values()} >= {"Ground Truth - Scenario 8", "Multiple Blinking - Scenario 9"}

@@ -1,4 +1,4 @@
-"""Tests for miro.graph: normalisation, Delaunay graph, |LapPE| node features, targets."""
+"""Tests for miro.nn.graph: normalisation, Delaunay graph, |LapPE| node features, targets."""
 
 import numpy as np
 import pandas as pd
@@ -8,7 +8,7 @@ from torch_geometric.data import Data
 from torch_geometric.transforms import AddLaplacianEigenvectorPE
 
 from miro.errors import MiroInputError
-from miro.graph import (
+from miro.nn.graph import (
     MEAN_SHIFT_RADII,
     Normalization,
     build_graph,
@@ -352,7 +352,7 @@ def test_build_graph_with_mean_shift_features(gt6_graph):
 
 def test_cli_offers_every_node_feature_set():
     from miro.cli import build_parser
-    from miro.graph import NODE_FEATURES
+    from miro.nn.graph import NODE_FEATURES
 
     train = build_parser()._subparsers._group_actions[0].choices["train"]
     (action,) = [a for a in train._actions if a.dest == "node_features"]

@@ -12,11 +12,11 @@ from sklearn.metrics import adjusted_rand_score
 
 from miro.clustering import dbscan_labels
 from miro.errors import MiroInputError
-from miro.graph import build_graph, normalize_fov
 from miro.inference import miro_dbscan, squeeze, squeeze_fov
 from miro.metrics import evaluate
-from miro.model import MIRO
-from miro.weights import load_released
+from miro.nn.graph import build_graph, normalize_fov
+from miro.nn.model import MIRO
+from miro.nn.weights import load_released
 
 
 def _constant_model(displacement, num_steps=3, out_channels=2):

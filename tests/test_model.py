@@ -1,12 +1,12 @@
-"""Tests for miro.model: shapes, the fused forward against the literal equations, variants."""
+"""Tests for miro.nn.model: shapes, the fused forward against the literal equations, variants."""
 
 import numpy as np
 import pytest
 import torch
 from torch_geometric.data import Batch
 
-from miro.graph import build_graph
-from miro.model import MIRO, reference_forward, split_outputs, split_steps
+from miro.nn.graph import build_graph
+from miro.nn.model import MIRO, reference_forward, split_outputs, split_steps
 
 
 def _random_graph(n, seed, radius=0.3):
@@ -88,8 +88,8 @@ def test_fused_forward_equals_reference_with_released_weights(authors_dir, bench
     """Absolute 1e-5 at the real output scale: released scenario-6 weights, a real FOV crop, K = 15."""
     import pandas as pd
 
-    from miro.graph import normalize_fov
-    from miro.weights import load_released
+    from miro.nn.graph import normalize_fov
+    from miro.nn.weights import load_released
 
     model = load_released(authors_dir / "benchmark-models" / "model_scenario_6.pt", num_steps=15)
     df = pd.read_csv(benchmark_dir / "Ground Truth - Scenario 6" / "elliptical_w_noise_MoleculeList_1.csv")

@@ -15,9 +15,9 @@ from miro.clustering import dbscan_labels
 from miro.data.simulation import NIEVES_SCENARIOS, simulate
 from miro.errors import MiroInputError
 from miro.inference import squeeze_fov
-from miro.model import MIRO
+from miro.nn.model import MIRO
+from miro.nn.weights import load_released
 from miro.tiling import iter_tiles, tile_layout, tiled_miro_dbscan, tiled_squeeze
-from miro.weights import load_released
 
 R, K, EPS, MIN_SAMPLES = 0.2, 12, 40.62, 4  # released Scenario 8 settings
 
@@ -119,7 +119,7 @@ def test_one_tile_equals_plain_inference_with_tile_normalisation():
     rng = np.random.default_rng(2)
     xy = rng.uniform(0, 1500, size=(300, 2))
     tiled = tiled_squeeze(model, xy, R, progress=False)
-    from miro.graph import Normalization
+    from miro.nn.graph import Normalization
 
     origin = xy.min(axis=0) - (2000 - (xy.max(axis=0) - xy.min(axis=0))) / 2
     norm = Normalization("isotropic", origin, np.full(2, 2000.0), np.full(2, 2000.0))
@@ -160,7 +160,7 @@ def test_model_in_workers_only_on_the_cpu():
 
 _LONG_TILING = """
 import numpy as np, torch
-from miro.model import MIRO
+from miro.nn.model import MIRO
 from miro.tiling import tiled_squeeze
 
 if __name__ == "__main__":
@@ -231,7 +231,7 @@ def test_tiles_use_the_model_node_features():
     model = MIRO(hidden_channels=16, num_steps=3, node_features="laplacian+meanshift")
     rng = np.random.default_rng(2)
     xy = rng.uniform(0, 1500, size=(300, 2))
-    from miro.graph import Normalization
+    from miro.nn.graph import Normalization
 
     origin = xy.min(axis=0) - (2000 - (xy.max(axis=0) - xy.min(axis=0))) / 2
     norm = Normalization("isotropic", origin, np.full(2, 2000.0), np.full(2, 2000.0))

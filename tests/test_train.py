@@ -11,7 +11,7 @@ from torch_geometric.data import Batch, Data
 
 from miro import training_sets as ts
 from miro.errors import MiroInputError
-from miro.model import MIRO
+from miro.nn.model import MIRO
 from miro.train import balanced_class_weights, miro_loss, nd_loss, read_loss_log, train
 
 

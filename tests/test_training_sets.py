@@ -71,7 +71,7 @@ def test_graph_dataset_counts_and_targets():
 
 
 def test_graph_dataset_features_match_inference():
-    from miro.graph import build_graph
+    from miro.nn.graph import build_graph
 
     graphs = ts.build_training_set("GraphDataset", GD_KW, _source(False), seed=3, dataset_size=2)
     for g in graphs:

@@ -1,4 +1,4 @@
-"""Tests for miro.weights: released checkpoints, our checkpoint format, errors."""
+"""Tests for miro.nn.weights: released checkpoints, our checkpoint format, errors."""
 
 import pickle
 
@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from miro.errors import MiroInputError
-from miro.model import MIRO
-from miro.weights import (
+from miro.nn.model import MIRO
+from miro.nn.weights import (
     AUTHORS_KEYS,
     infer_config,
     load_checkpoint,

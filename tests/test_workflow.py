@@ -267,7 +267,7 @@ def test_classification_scenario_gives_figure3(tmp_path):
     targets = ["results/figures/figure3/mix.png", "results/tables/figure3/mix_f1.csv", "results/metrics/mix/MIRO.csv"]
     snakemake(*targets, "--cores", "2", "--directory", str(tmp_path), "--configfile", str(REPO / "tests" / "config" / "multishape.yaml"))
     results = tmp_path / "results"
-    from miro.weights import load_checkpoint
+    from miro.nn.weights import load_checkpoint
 
     model, _ = load_checkpoint(results / "models" / "mix" / "model.pt")
     assert model.num_classes == 3  # not clustered, spot, ring

@@ -26,7 +26,7 @@ from miro._validation import check_choice, check_radius
 from miro.clustering import dbscan_labels
 from miro.errors import MiroInputError
 from miro.inference import fov_graph, step_output
-from miro.model import MIRO
+from miro.nn.model import MIRO
 
 __all__ = ["CLUSTERINGS", "refine_by_cluster", "classify_fov", "confusion_matrix", "classification_report"]
 

@@ -257,11 +257,11 @@ def _cmd_cluster(args) -> int:
 
 
 def _miro_labels(args, xy) -> np.ndarray:
-    from miro.weights import load_checkpoint
+    from miro.nn.weights import load_checkpoint
 
     model, meta = load_checkpoint(args.model)
     released = released_defaults(args.model)
-    ours = "connectivity_radius" in meta  # written by miro.weights.save_checkpoint
+    ours = "connectivity_radius" in meta  # written by miro.nn.weights.save_checkpoint
     if ours:
         origin = "checkpoint metadata"
         radius = meta.get("connectivity_radius") or DEFAULT_RADIUS
@@ -377,10 +377,10 @@ def _cmd_evaluate(args) -> int:
 def _cmd_train(args) -> int:
     import torch
 
-    from miro.model import MIRO
+    from miro.nn.model import MIRO
+    from miro.nn.weights import save_checkpoint
     from miro.train import train
     from miro.training_sets import build_training_set, source_from_fovs
-    from miro.weights import save_checkpoint
 
     tables = [_read(path, args, require_labels=True) for path in args.fovs]
     for path, table in zip(args.fovs, tables):

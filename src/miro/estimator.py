@@ -16,7 +16,7 @@ squeezed in overlapping tiles of the model's FOV size and clustered at once
 
 :meth:`MiroDBSCAN.from_files` builds one from a model file and, optionally, a
 parameters file of the workflow (``results/dbscan_params/<scenario>/<method>.json``)
-or the settings of a released model (:mod:`miro.released`).
+or the settings of a released model (:mod:`miro.data.released`).
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ class MiroDBSCAN(ClusterMixin, BaseEstimator):
 
     Parameters
     ----------
-    model : miro.model.MIRO
-        Trained model (:func:`miro.weights.load_checkpoint`, :func:`miro.weights.load_released`).
+    model : miro.nn.model.MIRO
+        Trained model (:func:`miro.nn.weights.load_checkpoint`, :func:`miro.nn.weights.load_released`).
     connectivity_radius : float
         :math:`R` in normalised units (a fraction of the FOV or tile side), as trained.
     num_steps : int, optional
@@ -61,7 +61,7 @@ class MiroDBSCAN(ClusterMixin, BaseEstimator):
     tile_size_nm, overlap_nm : float
         Tile side (the side of the FOVs the model was trained on) and overlap (nm).
     normalization : {"authors", "isotropic"}, default "authors"
-        Whole-field normalisation (:func:`miro.graph.normalize_fov`): per-FOV min-max,
+        Whole-field normalisation (:func:`miro.nn.graph.normalize_fov`): per-FOV min-max,
         or ``length_nm`` nm per unit.
     length_nm : float, default 2000
     inverse : {"authors", "exact"}, default "authors"
@@ -131,9 +131,9 @@ class MiroDBSCAN(ClusterMixin, BaseEstimator):
         parameters file ``params_path`` (its ``chosen`` eps / min_samples and the
         ``squeezed`` R, K and step); our checkpoint's metadata (``connectivity_radius``,
         ``num_steps``, ``eps``, ``min_samples``); the row of ``released``
-        (a :class:`miro.released.ReleasedModel`) for the authors' files.
+        (a :class:`miro.data.released.ReleasedModel`) for the authors' files.
         """
-        from miro.weights import load_checkpoint
+        from miro.nn.weights import load_checkpoint
 
         found = {}
         if released is not None:
@@ -144,7 +144,7 @@ class MiroDBSCAN(ClusterMixin, BaseEstimator):
                 min_samples=released.min_samples,
             )
         model, metadata = load_checkpoint(model_path, map_location=settings.get("device") or "cpu")
-        if "connectivity_radius" in metadata:  # our checkpoint (miro.weights.save_checkpoint); others hold only layer sizes
+        if "connectivity_radius" in metadata:  # our checkpoint (miro.nn.weights.save_checkpoint); others hold only layer sizes
             found.update({key: metadata[key] for key in ("connectivity_radius", "num_steps", "eps", "min_samples") if metadata.get(key) is not None})
         if params_path is not None:
             found.update(_read_params(params_path))

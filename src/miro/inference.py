@@ -16,8 +16,8 @@ import torch
 from miro._validation import check_radius
 from miro.clustering import dbscan_labels
 from miro.errors import MiroInputError
-from miro.graph import Normalization, build_graph, normalize_fov
-from miro.model import MIRO
+from miro.nn.graph import Normalization, build_graph, normalize_fov
+from miro.nn.model import MIRO
 
 __all__ = ["step_output", "squeeze", "fov_graph", "squeeze_fov", "miro_dbscan", "dbscan"]
 
@@ -62,7 +62,7 @@ def squeeze(
     model : MIRO
         Moved to ``device`` (in place) and set to eval mode.
     data : torch_geometric.data.Data
-        From :func:`miro.graph.build_graph` (``x``, ``edge_index``,
+        From :func:`miro.nn.graph.build_graph` (``x``, ``edge_index``,
         ``edge_attr``, ``position``).
     connectivity_radius : float
         :math:`R` used to build ``data`` (normalised units).
@@ -89,7 +89,7 @@ def fov_graph(
     """The graph of one FOV given in nm, with the node features ``model`` reads, and its normalisation.
 
     ``normalization`` is ``"authors"``, ``"isotropic"`` (``length_nm`` nm per
-    unit) or a :class:`~miro.graph.Normalization`. Returns
+    unit) or a :class:`~miro.nn.graph.Normalization`. Returns
     ``(torch_geometric.data.Data, Normalization)``.
     """
     if isinstance(normalization, Normalization):
@@ -125,14 +125,14 @@ def squeeze_fov(
     num_steps : int, optional
         :math:`K` (benchmark: ``recurrent_iterations``); default ``model.num_steps``.
     normalization : {"authors", "isotropic"} or Normalization, default "authors"
-        How nm become normalised units (:func:`miro.graph.normalize_fov`).
+        How nm become normalised units (:func:`miro.nn.graph.normalize_fov`).
     step : int, default -1
         Which step's prediction to apply.
     inverse : {"authors", "exact"}, default "authors"
         How normalised units go back to nm. ``"authors"`` multiplies by the
         FOV max per axis (the authors' ``scaling = max``; the published
         MIRO + DBSCAN ``eps`` values assume it); ``"exact"`` inverts the
-        normalisation. See :class:`miro.graph.Normalization`.
+        normalisation. See :class:`miro.nn.graph.Normalization`.
     length_nm : float, default 2000.0
         nm per normalised unit for ``normalization="isotropic"``.
     num_eigenvectors : int, default 5

@@ -29,7 +29,7 @@ each tile is squeezed on its own:
    with :math:`\mathbf{t}` the tile origin (nm), so a full tile spans
    :math:`[0, 1]^2` exactly as a training FOV does, and the connectivity
    radius :math:`R` (normalised units) is :math:`R\,T` nm as in training.
-   The graph (:func:`miro.graph.build_graph`) and the model run per tile
+   The graph (:func:`miro.nn.graph.build_graph`) and the model run per tile
    (several tiles batched into one disjoint-union graph); the squeezed
    positions :math:`\mathbf{s} = \mathbf{u} - R\hat{\mathbf{y}}` are mapped
    back **exactly**, :math:`\mathbf{s}\,T + \mathbf{t}` (nm), and kept only
@@ -64,7 +64,7 @@ Squeezed positions are returned in **true nm** (the exact inverse of the
 tile normalisation), so ``eps`` is a distance in nm. The authors' benchmark
 code instead normalised each 2 µm FOV by its own per-axis min-max and
 multiplied the squeezed coordinates by the FOV *maximum* (method notes §7,
-:class:`miro.graph.Normalization`). For benchmark FOVs (minimum ≈ 0,
+:class:`miro.nn.graph.Normalization`). For benchmark FOVs (minimum ≈ 0,
 maximum ≈ 2000 nm, extent ≈ 2000 nm) that frame equals true nm to within a
 few per cent, and the authors' :math:`R` was :math:`0.2 \times` the FOV
 extent ≈ 400 nm, which is :math:`0.2\,T` for :math:`T` = 2000 nm. So use
@@ -120,9 +120,9 @@ import torch
 from miro._validation import as_xy, check_radius, check_tiles, check_whole_number
 from miro.clustering import check_dbscan_params, dbscan_labels
 from miro.errors import MiroInputError
-from miro.graph import build_graph
 from miro.inference import step_output
-from miro.model import MIRO
+from miro.nn.graph import build_graph
+from miro.nn.model import MIRO
 
 __all__ = [
     "TileLayout",
@@ -405,7 +405,7 @@ def tiled_squeeze(
     Parameters
     ----------
     model : MIRO
-        Trained model (e.g. :func:`miro.weights.load_released`).
+        Trained model (e.g. :func:`miro.nn.weights.load_released`).
     xy_nm : array_like of shape (N, 2)
         Localizations (nm).
     connectivity_radius : float

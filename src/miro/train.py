@@ -150,7 +150,7 @@ def miro_loss(
     Parameters
     ----------
     outputs : Tensor of shape (K, N, 2 + C)
-        :meth:`miro.model.MIRO.forward` of the batch.
+        :meth:`miro.nn.model.MIRO.forward` of the batch.
     batch : Data or Batch
         ``y`` (N, 2), ``position`` (N, 2), ``edge_index``; ``y_sub`` for
         ``"multiscale"``, ``y_class`` (N,) int64 for ``"classification"``.
@@ -442,7 +442,7 @@ def train(
 
     Parameters
     ----------
-    model : miro.model.MIRO
+    model : miro.nn.model.MIRO
         Initialised by the caller (seed ``torch.manual_seed`` before building
         it for reproducible initial weights). Trained in place and moved to
         ``device``.

@@ -85,7 +85,7 @@ def estimate_training_seconds(
 
     Parameters
     ----------
-    model : miro.model.MIRO
+    model : miro.nn.model.MIRO
         The model to be trained; left untouched (a copy is probed).
     graphs : sequence of Data
         The training graphs (:mod:`miro.training_sets`).

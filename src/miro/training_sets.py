@@ -51,7 +51,7 @@ order, 0 for background) so synthetic FOVs can be scored (e.g. for
 :mod:`miro.tuning`).
 
 Units: all positions are in *normalised units* (benchmark: per-FOV min-max to
-:math:`[0, 1]`, about 2 µm per unit; :func:`miro.graph.normalize_fov`); the
+:math:`[0, 1]`, about 2 µm per unit; :func:`miro.nn.graph.normalize_fov`); the
 connectivity radius :math:`R` is in the same units.
 
 Differences from the authors' code, all documented and all optional
@@ -69,7 +69,7 @@ Differences from the authors' code, all documented and all optional
 * Empty grid cells are listed in sorted order (the authors iterate a Python
   ``set``). An integer range with equal bounds, e.g. ``(65, 65)``, fixes the
   value (``np.random.randint`` would raise).
-* The graph is built with :func:`miro.graph.build_graph` (SciPy Delaunay,
+* The graph is built with :func:`miro.nn.graph.build_graph` (SciPy Delaunay,
   duplicate points joined), exactly as at inference.
 """
 
@@ -97,7 +97,7 @@ from miro._validation import (
 )
 from miro.data.simulation import simulate
 from miro.errors import MiroInputError
-from miro.graph import build_graph, normalize_fov, targets
+from miro.nn.graph import build_graph, normalize_fov, targets
 
 __all__ = [
     "BUILDERS",
@@ -245,7 +245,7 @@ def split_fov(table: pd.DataFrame, normalization: str = "authors", length_nm: fl
         Columns ``x``, ``y`` (nm) and ``index`` (0 = not clustered); optional
         ``sublabel`` and ``class`` columns are carried into the clusters.
     normalization : {"authors", "isotropic"}, default "authors"
-        :func:`miro.graph.normalize_fov` mode: per-FOV, per-axis min-max
+        :func:`miro.nn.graph.normalize_fov` mode: per-FOV, per-axis min-max
         (benchmark notebook cell 5) or ``x / length_nm``.
     length_nm : float, default 2000
         For ``normalization="isotropic"``.
@@ -689,7 +689,7 @@ def fov_to_graph(
 ) -> Data:
     """The training graph of one synthetic FOV.
 
-    :func:`miro.graph.build_graph` (with ``node_features``) plus the targets: ``y`` (N, 2) float32,
+    :func:`miro.nn.graph.build_graph` (with ``node_features``) plus the targets: ``y`` (N, 2) float32,
     ``label`` (N,) int64 and, when present, ``y_sub`` (N, 2) float32 and
     ``y_class`` (N,) int64.
     """
@@ -751,7 +751,7 @@ def build_training_set(
     progress : bool, default False
         tqdm bar while building graphs.
     node_features : {"laplacian", "laplacian+meanshift"}, default "laplacian"
-        Node feature set (:func:`miro.graph.build_graph`); the model must be
+        Node feature set (:func:`miro.nn.graph.build_graph`); the model must be
         built with the same one.
 
     Returns

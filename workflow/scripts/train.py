@@ -11,11 +11,11 @@ from script_utils import job_device, run, set_torch_threads
 
 from miro.data.download import sha256_of
 from miro.errors import MiroInputError
-from miro.model import MIRO
+from miro.nn.model import MIRO
+from miro.nn.weights import save_checkpoint
 from miro.train import completed_epochs, train
 from miro.training_cost import estimate_training_seconds, format_duration
 from miro.training_sets import load_training_set
-from miro.weights import save_checkpoint
 
 
 def main(smk):

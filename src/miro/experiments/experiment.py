@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from miro.data.download import read_manifest
+from miro.data.released import released_models
 from miro.data.simulation import SIMULATORS
 from miro.errors import MiroInputError
 from miro.experiments.scenarios import dataset_id, resolve_scenarios
 from miro.experiments.studies import Figure4a, Nanoclusters, Nup96
-from miro.released import released_models
 
 __all__ = ["Experiment", "check_scenario_sources"]
 

@@ -417,7 +417,7 @@ def resolve_scenarios(config: dict, benchmark_manifest, released: dict) -> dict:
     Args:
         config: the config after schema validation with defaults filled in.
         benchmark_manifest: the manifest of the benchmark files (:func:`miro.data.download.read_manifest`).
-        released: file name -> :class:`miro.released.ReleasedModel` of the released-weights manifest.
+        released: file name -> :class:`miro.data.released.ReleasedModel` of the released-weights manifest.
     """
     specs = _scenario_specs(config, released)
     folders = set(benchmark_manifest["folder"])

@@ -3,7 +3,7 @@
 The authors release plain PyTorch ``state_dict`` files (``torch.save`` of an
 ``OrderedDict`` of 14 float32 tensors, keys prefixed ``model.``; method notes
 §4). Their keys follow deeplay's module tree; :data:`AUTHORS_KEYS` maps each
-layer onto the layer of :class:`miro.model.MIRO` that plays the same role, with
+layer onto the layer of :class:`miro.nn.model.MIRO` that plays the same role, with
 the same shape, so the mapping is a renaming only.
 
 Files read here:
@@ -33,8 +33,8 @@ from pathlib import Path
 import torch
 
 from miro.errors import MiroInputError
-from miro.graph import NODE_FEATURES
-from miro.model import MIRO
+from miro.nn.graph import NODE_FEATURES
+from miro.nn.model import MIRO
 
 __all__ = [
     "AUTHORS_KEYS",
@@ -48,7 +48,7 @@ __all__ = [
     "load_checkpoint",
 ]
 
-#: deeplay layer name (after the ``model.`` prefix) -> :class:`~miro.model.MIRO` layer.
+#: deeplay layer name (after the ``model.`` prefix) -> :class:`~miro.nn.model.MIRO` layer.
 AUTHORS_KEYS = {
     "encoder.0.blocks.0.layer": "node_encoder",
     "encoder.1.blocks.0.layer": "edge_encoder",
@@ -76,7 +76,7 @@ def _torch_load(path, map_location="cpu"):
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise MiroInputError(
             f"{path}: not a PyTorch checkpoint that loads with weights_only=True ({reason[:160]}); "
-            "pass a .pt file written by torch.save(state_dict) or miro.weights.save_checkpoint"
+            "pass a .pt file written by torch.save(state_dict) or miro.nn.weights.save_checkpoint"
         ) from None
 
 
@@ -92,7 +92,7 @@ def _unwrap(obj, source: str):
 
 
 def to_model_state_dict(state_dict: Mapping, source: str = "state_dict") -> dict:
-    """Rename the authors' keys (with or without the ``model.`` prefix) to :class:`~miro.model.MIRO` keys.
+    """Rename the authors' keys (with or without the ``model.`` prefix) to :class:`~miro.nn.model.MIRO` keys.
 
     Keys already in our layout pass through. Raises :class:`~miro.errors.MiroInputError`
     naming the missing or unexpected keys.
@@ -116,7 +116,7 @@ def to_model_state_dict(state_dict: Mapping, source: str = "state_dict") -> dict
             parts.append(f"{len(unexpected)} unexpected key(s) such as {unexpected[0]}")
         raise MiroInputError(
             f"{source}: not a MIRO state_dict ({'; '.join(parts)}); "
-            "pass one of the authors' released .pt files or a checkpoint from miro.weights.save_checkpoint"
+            "pass one of the authors' released .pt files or a checkpoint from miro.nn.weights.save_checkpoint"
         )
     for key, value in out.items():
         if not isinstance(value, torch.Tensor):
@@ -170,7 +170,7 @@ def load_state_dict_into(model: MIRO, state_dict: Mapping, source: str = "state_
         if tuple(sd[key].shape) != tuple(target.shape):
             raise MiroInputError(
                 f"{source}: {AUTHORS_PREFIX}{_TO_AUTHORS[key]} has shape {tuple(sd[key].shape)} but the model expects "
-                f"{tuple(target.shape)}; build the model with miro.weights.infer_config(...) or use load_released"
+                f"{tuple(target.shape)}; build the model with miro.nn.weights.infer_config(...) or use load_released"
             )
     model.load_state_dict({k: v.to(expected[k].dtype) for k, v in sd.items()})
     return model
@@ -183,7 +183,7 @@ def read_state_dict(path, map_location="cpu") -> dict:
 
 
 def load_checkpoint(path, num_steps: int | None = None, map_location="cpu") -> tuple[MIRO, dict]:
-    """Build a :class:`~miro.model.MIRO` from any accepted checkpoint file.
+    """Build a :class:`~miro.nn.model.MIRO` from any accepted checkpoint file.
 
     Parameters
     ----------
@@ -221,7 +221,7 @@ def load_checkpoint(path, num_steps: int | None = None, map_location="cpu") -> t
 
 
 def load_released(path, num_steps: int | None = None, map_location="cpu") -> MIRO:
-    """A :class:`~miro.model.MIRO` with the weights of a released (or our own) ``.pt`` file, in eval mode.
+    """A :class:`~miro.nn.model.MIRO` with the weights of a released (or our own) ``.pt`` file, in eval mode.
 
     Example
     -------

@@ -3,7 +3,7 @@ r"""The MIRO recurrent graph network (Pineda et al.; method notes §4).
 :class:`MIRO` is the authors' ``RecurrentMessagePassingModel`` (deeplay,
 ``rmpm.py`` / ``rgb.py``) rewritten for PyTorch: seven linear layers, one set
 of weights applied for :math:`K` recurrent steps, a displacement read out
-after every step. :mod:`miro.weights` loads the released checkpoints into it.
+after every step. :mod:`miro.nn.weights` loads the released checkpoints into it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from torch.nn import Linear, Module
 
-from miro.graph import node_feature_size
+from miro.nn.graph import node_feature_size
 
 __all__ = ["MIRO", "reference_forward", "split_outputs", "split_steps"]
 
@@ -63,7 +63,7 @@ class MIRO(Module):
         node_in (int, optional): Node feature size; default the size of
             ``node_features`` (5 for the authors' Laplacian eigenvectors).
         node_features (str): The feature set the model reads
-            (:data:`miro.graph.NODE_FEATURES`); inference builds its graphs
+            (:data:`miro.nn.graph.NODE_FEATURES`); inference builds its graphs
             with it, and checkpoints record it.
         edge_in (int): Edge feature size (3: :math:`\Delta x, \Delta y, d`,
             divided by :math:`R`).
@@ -77,7 +77,7 @@ class MIRO(Module):
     Notes:
         The parameters are the authors' seven layers, unsplit (for example
         ``node_input.weight`` is :math:`H \times 2H`), so checkpoints map
-        one-to-one (see :mod:`miro.weights`). :meth:`forward` computes the
+        one-to-one (see :mod:`miro.nn.weights`). :meth:`forward` computes the
         same function more cheaply by linearity, building fused matrices from
         these parameters on every call (products in float64, rounded once;
         gradients reach the stored parameters):
