@@ -1,4 +1,4 @@
-"""MIRO training (miro.train): the loss by hand, determinism, exact resume, variants."""
+"""MIRO training (miro.training): the loss by hand, determinism, exact resume, variants."""
 
 import logging
 import math
@@ -9,10 +9,10 @@ import pytest
 import torch
 from torch_geometric.data import Batch, Data
 
-from miro import training_sets as ts
 from miro.errors import MiroInputError
 from miro.nn.model import MIRO
-from miro.train import balanced_class_weights, miro_loss, nd_loss, read_loss_log, train
+from miro.training import training_sets as ts
+from miro.training import balanced_class_weights, miro_loss, nd_loss, read_loss_log, train
 
 
 R = 0.2
@@ -163,7 +163,7 @@ def test_multiscale_and_classification_training_run(graphs):
 def test_cuda_falls_back_to_cpu_with_warning(graphs, caplog):
     if torch.cuda.is_available():
         pytest.skip("a GPU is present")
-    with caplog.at_level(logging.WARNING, logger="miro.train"):
+    with caplog.at_level(logging.WARNING, logger="miro.training"):
         model, _ = train(_model(), graphs[:2], epochs=1, connectivity_radius=R, seed=0, device="cuda", progress=False)
     assert "CUDA is not available" in caplog.text
     assert next(model.parameters()).device.type == "cpu"

@@ -1,11 +1,11 @@
-"""Training-time estimate (miro.training_cost): measured per node, extrapolated, and without side effects."""
+"""Training-time estimate (miro.training.cost): measured per node, extrapolated, and without side effects."""
 
 import pytest
 import torch
 
 from miro.errors import MiroInputError
-from miro.train import completed_epochs, train
-from miro.training_cost import estimate_training_seconds, format_duration
+from miro.training import completed_epochs, train
+from miro.training.cost import estimate_training_seconds, format_duration
 from test_train import R, _model, graphs  # noqa: F401  (graphs: the module-scoped fixture of six small graphs)
 
 

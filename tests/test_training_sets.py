@@ -1,12 +1,12 @@
-"""Synthetic few-shot training sets (miro.training_sets): statistics, targets, determinism."""
+"""Synthetic few-shot training sets (miro.training.training_sets): statistics, targets, determinism."""
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 
-from miro import training_sets as ts
 from miro.errors import MiroInputError
+from miro.training import training_sets as ts
 
 
 R = 0.2

@@ -238,7 +238,7 @@ def test_default_config_simulates_table1_rows_and_figure4a(tmp_path):
 
 def test_simulated_training_set_uses_fresh_simulator_fovs(tmp_path):
     """builder `simulated`: dataset_size FOVs of the scenario's simulator, none of them a test or training FOV."""
-    from miro.training_sets import load_training_set
+    from miro.training.training_sets import load_training_set
 
     config = tmp_path / "pairs.yaml"
     config.write_text(

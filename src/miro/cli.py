@@ -379,8 +379,8 @@ def _cmd_train(args) -> int:
 
     from miro.nn.model import MIRO
     from miro.nn.weights import save_checkpoint
-    from miro.train import train
-    from miro.training_sets import build_training_set, source_from_fovs
+    from miro.training import train
+    from miro.training.training_sets import build_training_set, source_from_fovs
 
     tables = [_read(path, args, require_labels=True) for path in args.fovs]
     for path, table in zip(args.fovs, tables):

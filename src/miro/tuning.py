@@ -5,7 +5,7 @@ The authors picked the MIRO + DBSCAN parameters "through visual inspection"
 that step by a grid search that maximises (or, for lower-is-better scores,
 minimises) a metric of :mod:`miro.metrics`, averaged over *held-in* point
 clouds only: the training FOVs themselves, or point clouds synthesised from
-the training clusters (:func:`miro.training_sets.synthesize`, positions
+the training clusters (:func:`miro.training.training_sets.synthesize`, positions
 multiplied by the FOV size in nm). Test FOVs are never needed: every function
 takes the point clouds explicitly.
 

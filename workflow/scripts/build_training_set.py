@@ -6,7 +6,7 @@ import logging
 from script_utils import run, set_torch_threads
 
 from miro.experiments import fov_rng
-from miro.training_sets import build_training_set, save_training_set, simulated_graphs, source_from_benchmark
+from miro.training.training_sets import build_training_set, save_training_set, simulated_graphs, source_from_benchmark
 
 
 def main(smk):

@@ -9,7 +9,7 @@ import sys
 import torch
 
 from miro.errors import MiroInputError
-from miro.train import resolve_device
+from miro.training import resolve_device
 
 
 def run(main, smk):

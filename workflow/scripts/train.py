@@ -13,9 +13,9 @@ from miro.data.download import sha256_of
 from miro.errors import MiroInputError
 from miro.nn.model import MIRO
 from miro.nn.weights import save_checkpoint
-from miro.train import completed_epochs, train
-from miro.training_cost import estimate_training_seconds, format_duration
-from miro.training_sets import load_training_set
+from miro.training import completed_epochs, train
+from miro.training.cost import estimate_training_seconds, format_duration
+from miro.training.training_sets import load_training_set
 
 
 def main(smk):

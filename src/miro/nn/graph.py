@@ -49,6 +49,7 @@ __all__ = [
     "mean_shift_features",
     "node_feature_size",
     "NODE_FEATURES",
+    "MEAN_SHIFT_RADII",
     "targets",
 ]
 

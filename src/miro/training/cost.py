@@ -34,7 +34,7 @@ import torch
 
 from miro._validation import check_count
 from miro.errors import MiroInputError
-from miro.train import resolve_device, training_step
+from miro.training.loop import resolve_device, training_step
 
 __all__ = ["TrainingCost", "estimate_training_seconds", "format_duration"]
 
@@ -88,11 +88,11 @@ def estimate_training_seconds(
     model : miro.nn.model.MIRO
         The model to be trained; left untouched (a copy is probed).
     graphs : sequence of Data
-        The training graphs (:mod:`miro.training_sets`).
+        The training graphs (:mod:`miro.training.training_sets`).
     epochs : int
         Epochs to estimate (those still to run), ``>= 0``.
     batch_size : int
-        Graphs per optimisation step, as in :func:`miro.train.train`.
+        Graphs per optimisation step, as in :func:`miro.training.train`.
     connectivity_radius : float
         :math:`R` (normalised units).
     lr : float, default 1e-4
@@ -109,7 +109,7 @@ def estimate_training_seconds(
         batch after the warm-up is timed when the warm-up took less.
     **loss_settings
         ``nd_weight``, ``variant``, ``cutoff_step``, ``class_weight``,
-        ``class_weights`` of :func:`miro.train.miro_loss`.
+        ``class_weights`` of :func:`miro.training.miro_loss`.
 
     Returns
     -------

@@ -102,6 +102,7 @@ from miro.nn.graph import build_graph, normalize_fov, targets
 __all__ = [
     "BUILDERS",
     "AUTHORS_KWARG_NAMES",
+    "EMPTY_CELL",
     "TrainingSource",
     "SyntheticFOV",
     "empty_cells",
@@ -910,7 +911,7 @@ def load_training_set(path, return_metadata: bool = False):
     """
     path = Path(path)
     if not path.is_file():
-        raise MiroInputError(f"{path}: no such training-set file; build it with miro.training_sets.save_training_set")
+        raise MiroInputError(f"{path}: no such training-set file; build it with miro.training.training_sets.save_training_set")
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:

@@ -35,7 +35,7 @@ in *position* units (normalised, not divided by :math:`R`), and
 
 Training is Adam (lr 1e-4, PyTorch defaults otherwise), batch size 4,
 shuffled with a seeded generator, no scheduler, no clipping, over a static
-dataset (:mod:`miro.training_sets`).
+dataset (:mod:`miro.training.training_sets`).
 """
 
 from __future__ import annotations
@@ -379,16 +379,16 @@ def plot_loss_curve(history: Sequence[dict], path, title: str | None = None) -> 
 
 def _check_dataset(dataset, variant: str) -> list:
     if isinstance(dataset, (str, os.PathLike)):
-        from miro.training_sets import load_training_set
+        from miro.training.training_sets.synthesis import load_training_set
 
         dataset = load_training_set(dataset)
     graphs = list(dataset)
     if not graphs:
-        raise MiroInputError("dataset: no training graphs; build some with miro.training_sets.build_training_set")
+        raise MiroInputError("dataset: no training graphs; build some with miro.training.training_sets.build_training_set")
     needed = {"standard": ("y",), "multiscale": ("y", "y_sub"), "classification": ("y", "y_class")}[variant]
     for name in ("x", "edge_index", "edge_attr", "position", *needed):
         if getattr(graphs[0], name, None) is None:
-            raise MiroInputError(f"dataset: graph 0 has no {name!r}; build graphs with miro.training_sets (variant {variant!r})")
+            raise MiroInputError(f"dataset: graph 0 has no {name!r}; build graphs with miro.training.training_sets (variant {variant!r})")
     return graphs
 
 
@@ -447,8 +447,8 @@ def train(
         it for reproducible initial weights). Trained in place and moved to
         ``device``.
     dataset : sequence of Data, or path
-        Training graphs (:mod:`miro.training_sets`), or a ``.pt`` file from
-        :func:`miro.training_sets.save_training_set`.
+        Training graphs (:mod:`miro.training.training_sets`), or a ``.pt`` file from
+        :func:`miro.training.training_sets.save_training_set`.
     epochs : int
         Total number of epochs (the authors: 30). With ``resume``, training
         continues from the last completed epoch up to this number.
