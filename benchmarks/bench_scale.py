@@ -7,7 +7,7 @@ localizations per 2 µm × 2 µm: 20 Gaussian clusters of 5 or 15 molecules,
 2000 nm × sqrt(N / 400). It then measures, each in a **fresh subprocess**
 so that peak memory is not inherited from earlier runs:
 
-* ``MIRO``: load the model, :func:`miro.tiling.tiled_squeeze` (2000 nm tiles,
+* ``MIRO``: load the model, :func:`miro.inference.tiling.tiled_squeeze` (2000 nm tiles,
   500 nm overlap), one DBSCAN on all squeezed points (eps 40.62 nm,
   min_samples 4: the released Scenario 8 settings);
 * ``DBSCAN``: plain DBSCAN on the raw localizations (eps 50 nm,
@@ -15,7 +15,7 @@ so that peak memory is not inherited from earlier runs:
 
 Wall time counts everything after the localizations are loaded (model
 loading, tiling, graphs, network, DBSCAN). The MIRO row splits the squeeze
-as :mod:`miro.tiling` logs it: the workers' start method, graph building
+as :mod:`miro.inference.tiling` logs it: the workers' start method, graph building
 (seconds summed over the processes that built graphs), the network (in the
 workers on the CPU, in the measuring process on a GPU), how long the
 measuring process waited for the workers, and when the first result came.
@@ -121,7 +121,7 @@ def _own_cpu_seconds() -> float:
 
 
 class _TilingTimings(logging.Handler):
-    """Keeps the phase timings that :func:`miro.tiling.tiled_squeeze` logs."""
+    """Keeps the phase timings that :func:`miro.inference.tiling.tiled_squeeze` logs."""
 
     def __init__(self):
         super().__init__(logging.INFO)
@@ -137,12 +137,12 @@ def child(args) -> None:
     # imports first: the timings below are the work, not Python start-up
     import torch
 
-    from miro.clustering import dbscan_labels
+    from miro.inference.clustering import dbscan_labels
 
     if args.method == "miro":
+        from miro.inference.tiling import tile_layout, tiled_squeeze
         from miro.nn.model import MIRO
         from miro.nn.weights import load_released
-        from miro.tiling import tile_layout, tiled_squeeze
 
     xy = np.load(args.input)
     sampler = _TreeSampler()
@@ -159,8 +159,8 @@ def child(args) -> None:
             torch.manual_seed(0)
             model = MIRO(hidden_channels=256, num_steps=STEPS).eval()
         timings = _TilingTimings()
-        logging.getLogger("miro.tiling").addHandler(timings)
-        logging.getLogger("miro.tiling").setLevel(logging.INFO)
+        logging.getLogger("miro.inference.tiling").addHandler(timings)
+        logging.getLogger("miro.inference.tiling").setLevel(logging.INFO)
         t1 = time.perf_counter()
         squeezed = tiled_squeeze(
             model,
@@ -229,8 +229,8 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", nargs="+", type=float, default=[1e5, 3e5, 1e6], help="numbers of localizations (default 1e5 3e5 1e6)")
     parser.add_argument("--device", default="cpu", help="where the model runs (default cpu)")
     parser.add_argument("--model", default=str(DEFAULT_MODEL), help="released model_scenario_8.pt (default: the shared copy)")
-    parser.add_argument("--workers", type=int, help="tile worker processes (default: miro.tiling's, one per core)")
-    parser.add_argument("--batch-tiles", type=int, help="tiles per model call (default: miro.tiling's)")
+    parser.add_argument("--workers", type=int, help="tile worker processes (default: miro.inference.tiling's, one per core)")
+    parser.add_argument("--batch-tiles", type=int, help="tiles per model call (default: miro.inference.tiling's)")
     parser.add_argument("--overlap", type=float, default=500.0, help="tile overlap in nm (default 500)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timeout", type=float, help="seconds after which a measurement stops and prints its threads' stacks")

@@ -1,14 +1,14 @@
-"""Shape classes of clustered localizations (miro.classification)."""
+"""Shape classes of clustered localizations (miro.inference.classification)."""
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 
-from miro.classification import classification_report, classify_fov, confusion_matrix, refine_by_cluster
 from miro.data.simulation import MULTISHAPE_MIXTURES, multishape
 from miro.errors import MiroInputError
 from miro.inference import squeeze_fov
+from miro.inference.classification import classification_report, classify_fov, confusion_matrix, refine_by_cluster
 from miro.nn.model import MIRO
 from miro.nn.weights import load_released
 
@@ -57,7 +57,7 @@ def test_classify_fov_labels_match_squeeze_and_classes_are_refined():
     xy = fov[["x", "y"]].to_numpy()
     labels, classes = classify_fov(model, xy, 0.2, eps=20, min_samples=5)
     squeezed = squeeze_fov(model, xy, 0.2)
-    from miro.clustering import dbscan_labels
+    from miro.inference.clustering import dbscan_labels
 
     np.testing.assert_array_equal(labels, dbscan_labels(squeezed, 20, 5))
     assert classes.min() >= 0 and classes.max() < 3
@@ -71,8 +71,8 @@ def test_classify_fov_labels_match_squeeze_and_classes_are_refined():
 
 
 def test_per_class_clustering_never_mixes_predicted_shapes(monkeypatch):
-    import miro.classification as classification
-    from miro.clustering import dbscan_labels
+    import miro.inference.classification as classification
+    from miro.inference.clustering import dbscan_labels
 
     fov = multishape(1, **MULTISHAPE_MIXTURES["spots_rings"])
     xy = fov[["x", "y"]].to_numpy()

@@ -86,7 +86,7 @@ def test_dbscan_only_and_keep_columns(tmp_path, capsys, table):
     assert "plain DBSCAN: eps 50 nm, min_samples 4" in stdout
     out = pd.read_csv(tmp_path / "d.csv")
     assert {"x", "y", "cluster", "frame", "uncertainty [nm]"} <= set(out.columns)
-    from miro.clustering import dbscan_labels
+    from miro.inference.clustering import dbscan_labels
 
     np.testing.assert_array_equal(out["cluster"], dbscan_labels(table[["x", "y"]].to_numpy(), 50, 4))
 
@@ -142,7 +142,7 @@ def test_evaluate_table_and_json(tmp_path, capsys, table):
     code, out, _ = run(capsys, "evaluate", tmp_path / "pred.csv", truth, "--json")
     scores = json.loads(out)
     assert list(scores) == ["ARI_dagger", "IoU", "JIc", "RMSRE_N", "RMSE_xy", "AMI", "ARI_c", "ARI"]
-    from miro.clustering import dbscan_labels
+    from miro.inference.clustering import dbscan_labels
     from miro.metrics import evaluate
 
     expected = evaluate(table[["x", "y"]].to_numpy(), table["index"], dbscan_labels(table[["x", "y"]].to_numpy(), 50, 4))

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.cluster import DBSCAN
 
-from miro.clustering import dbscan_labels
+from miro.inference.clustering import dbscan_labels
 
 
 def test_noise_is_zero_and_clusters_start_at_one():

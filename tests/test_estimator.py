@@ -1,4 +1,4 @@
-"""miro.estimator.MiroDBSCAN: the same labels as the functions it wraps, settings from files."""
+"""miro.inference.estimator.MiroDBSCAN: the same labels as the functions it wraps, settings from files."""
 
 import json
 
@@ -9,10 +9,10 @@ from sklearn.base import clone
 from miro.data.io import list_fovs, read_localizations
 from miro.data.released import ReleasedModel
 from miro.errors import MiroInputError
-from miro.estimator import MiroDBSCAN
 from miro.inference import miro_dbscan
+from miro.inference.estimator import MiroDBSCAN
+from miro.inference.tiling import tiled_miro_dbscan
 from miro.nn.weights import load_checkpoint, save_checkpoint
-from miro.tiling import tiled_miro_dbscan
 
 S8 = ReleasedModel("model_scenario_8.pt", "Ground Truth - Scenario 8", 0.2, 12, 40.62, 4)
 

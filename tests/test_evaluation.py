@@ -27,8 +27,8 @@ def test_summarize_by_groups_in_first_seen_order():
 
 
 def test_jic_by_distance_scores_every_method_and_fov():
-    from miro.clustering import dbscan_labels
     from miro.data.simulation import cluster_pairs
+    from miro.inference.clustering import dbscan_labels
 
     fovs = []
     for distance in (1.0, 8.0):

@@ -145,7 +145,7 @@ def test_figure4a_curves_and_example_panels(tmp_path):
 
 
 def test_figure3_class_panels_and_row_normalised_confusion(tmp_path):
-    from miro.classification import confusion_matrix
+    from miro.inference.classification import confusion_matrix
 
     rng = np.random.default_rng(0)
     xy = rng.uniform(0, 2000, (200, 2))

@@ -1,4 +1,4 @@
-"""Tiled MIRO (miro.tiling): layout, cores, worker processes, and agreement with untiled inference."""
+"""Tiled MIRO (miro.inference.tiling): layout, cores, worker processes, and agreement with untiled inference."""
 
 import logging
 import signal
@@ -11,13 +11,13 @@ import pytest
 import torch
 from sklearn.metrics import adjusted_rand_score
 
-from miro.clustering import dbscan_labels
 from miro.data.simulation import NIEVES_SCENARIOS, simulate
 from miro.errors import MiroInputError
 from miro.inference import squeeze_fov
+from miro.inference.clustering import dbscan_labels
+from miro.inference.tiling import iter_tiles, tile_layout, tiled_miro_dbscan, tiled_squeeze
 from miro.nn.model import MIRO
 from miro.nn.weights import load_released
-from miro.tiling import iter_tiles, tile_layout, tiled_miro_dbscan, tiled_squeeze
 
 R, K, EPS, MIN_SAMPLES = 0.2, 12, 40.62, 4  # released Scenario 8 settings
 
@@ -142,7 +142,7 @@ def test_graph_workers_with_the_model_here_give_the_same_result(caplog):
     model = MIRO(hidden_channels=16, num_steps=3)
     xy = field(3, 5000)[["x", "y"]].to_numpy()
     one = tiled_squeeze(model, xy, R, progress=False, workers=1)
-    with caplog.at_level(logging.INFO, logger="miro.tiling"):
+    with caplog.at_level(logging.INFO, logger="miro.inference.tiling"):
         two = tiled_squeeze(model, xy, R, progress=False, workers=2, batch_tiles=2, model_in_workers=False)
     np.testing.assert_allclose(one, two, atol=1e-5)
     (summary,) = [record.tiling for record in caplog.records if hasattr(record, "tiling")]
@@ -160,8 +160,8 @@ def test_model_in_workers_only_on_the_cpu():
 
 _LONG_TILING = """
 import numpy as np, torch
+from miro.inference.tiling import tiled_squeeze
 from miro.nn.model import MIRO
-from miro.tiling import tiled_squeeze
 
 if __name__ == "__main__":
     xy = np.random.default_rng(0).uniform(0, 60000, size=(400000, 2))

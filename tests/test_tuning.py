@@ -1,11 +1,11 @@
-"""DBSCAN parameter search on held-in point clouds (miro.tuning)."""
+"""DBSCAN parameter search on held-in point clouds (miro.inference.tuning)."""
 
 import numpy as np
 import pytest
 
 from miro.errors import MiroInputError
+from miro.inference.tuning import grid_search, metric_target, tune_dbscan, tune_miro_dbscan
 from miro.metrics import METRICS
-from miro.tuning import grid_search, metric_target, tune_dbscan, tune_miro_dbscan
 
 
 def _cloud(seed, sd=4.0):

@@ -218,8 +218,8 @@ def cluster_table(xy_nm, labels) -> pd.DataFrame:
 
 
 def _cmd_cluster(args) -> int:
-    from miro.clustering import dbscan_labels
     from miro.data.io import write_csv
+    from miro.inference.clustering import dbscan_labels
 
     source = Path(args.input)
     out = Path(args.out)
@@ -293,7 +293,7 @@ def _miro_labels(args, xy) -> np.ndarray:
         from miro.inference import miro_dbscan
 
         return miro_dbscan(model.to(device), xy, radius, eps, min_samples, num_steps=steps, device=device)
-    from miro.tiling import tiled_miro_dbscan
+    from miro.inference.tiling import tiled_miro_dbscan
 
     return tiled_miro_dbscan(
         model,

@@ -1,7 +1,7 @@
 r"""Descriptive statistics of the clusters found in one field of view (Fig. 4c–e of Pineda et al.).
 
 Once a FOV is clustered (labels 0 = not clustered, 1..K clusters, e.g. by
-:func:`miro.clustering.dbscan_labels` or :func:`miro.inference.miro_dbscan`),
+:func:`miro.inference.clustering.dbscan_labels` or :func:`miro.inference.miro_dbscan`),
 each cluster :math:`C` of :math:`n_C` localizations :math:`\mathbf{p}_i`
 (nm) is described by
 

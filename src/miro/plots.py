@@ -446,7 +446,7 @@ def figure3(
     classes_true, classes_pred : array-like of shape (n,)
         Class per localization, 0 = not clustered (drawn grey).
     confusion : DataFrame
-        Counts, rows true and columns predicted (:func:`miro.classification.confusion_matrix`),
+        Counts, rows true and columns predicted (:func:`miro.inference.classification.confusion_matrix`),
         over all test FOVs; shown normalised per row (recall on the diagonal).
     class_names : sequence of str
         Name of class 0, 1, ... (legend).

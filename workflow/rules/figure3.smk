@@ -3,7 +3,7 @@
 # classification, e.g. simulator multishape), every test FOV is clustered by
 # cMIRO + DBSCAN (the MIRO DBSCAN parameters of the scenario) and each
 # localization's class is the argmax of the last step's logits, refined by a
-# majority vote inside its DBSCAN cluster (miro.classification).
+# majority vote inside its DBSCAN cluster (miro.inference.classification).
 
 
 rule figure3:

@@ -4,8 +4,8 @@ import logging
 
 from script_utils import chosen_dbscan, run
 
-from miro.clustering import dbscan_labels
 from miro.data.io import list_fovs, read_localizations, write_labels
+from miro.inference.clustering import dbscan_labels
 
 
 def main(smk):

@@ -7,8 +7,8 @@ import logging
 from script_utils import run, set_torch_threads
 
 from miro.data.io import list_fovs, read_localizations
-from miro.estimator import MiroDBSCAN
-from miro.tuning import tune_dbscan, tune_miro_dbscan
+from miro.inference.estimator import MiroDBSCAN
+from miro.inference.tuning import tune_dbscan, tune_miro_dbscan
 
 
 def main(smk):

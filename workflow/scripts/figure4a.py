@@ -4,7 +4,7 @@ For every distance d in params.distances and FOV 1..n_fovs, a FOV of cluster
 pairs is simulated (miro.data.simulation.cluster_pairs, separation = d, seeded by
 miro.experiments.fov_rng(seed, "figure4a:<d>", fov)), clustered by plain DBSCAN and by
 MIRO + DBSCAN and scored by JIc. DBSCAN parameters of each method: with
-dbscan "tuned" a grid search (miro.tuning, the tuning metric, default the mean
+dbscan "tuned" a grid search (miro.inference.tuning, the tuning metric, default the mean
 of JIc and ARI_c) on held-in pair FOVs n_fovs+1..n_fovs+tuning_fovs of every
 distance, pooled (one parameter set per method for all distances); with
 "scenario" those chosen for the model scenario (its dbscan_params JSONs).
@@ -23,14 +23,14 @@ import logging
 import numpy as np
 from script_utils import chosen_dbscan, job_device, run, set_torch_threads
 
-from miro.clustering import dbscan_labels
 from miro.data.io import write_csv
 from miro.data.simulation import cluster_pairs
-from miro.estimator import MiroDBSCAN
 from miro.evaluation import jic_by_distance, summarize_by
 from miro.experiments import fov_rng
+from miro.inference.clustering import dbscan_labels
+from miro.inference.estimator import MiroDBSCAN
+from miro.inference.tuning import tune_dbscan, tune_miro_dbscan
 from miro.plots import figure4a, save_figure
-from miro.tuning import tune_dbscan, tune_miro_dbscan
 
 METHODS = ("DBSCAN", "MIRO+DBSCAN")
 

@@ -5,7 +5,7 @@ import logging
 from script_utils import job_device, run, set_torch_threads
 
 from miro.data.io import list_fovs, read_localizations, write_labels
-from miro.estimator import MiroDBSCAN
+from miro.inference.estimator import MiroDBSCAN
 
 
 def main(smk):

@@ -4,7 +4,7 @@ the statistics of every cluster (miro.nanoclusters), a summary per method and th
 Scale. The model was trained on simulated FOVs of edge length_nm (integrin:
 10000 nm) min-max normalised to [0, 1], so 1 normalised unit = length_nm nm
 and R = 0.04 is 400 nm. Real fields are normalised the same way, isotropically
-at length_nm (miro.tiling: u = (p - t) / length_nm per tile of side length_nm,
+at length_nm (miro.inference.tiling: u = (p - t) / length_nm per tile of side length_nm,
 one tile for a field no larger than that), so clusters have the size the
 model saw; a larger field is cut into overlapping tiles rather than squeezed
 into one unit, which would shrink its clusters.
@@ -24,9 +24,9 @@ import logging
 import pandas as pd
 from script_utils import chosen_dbscan, job_device, run, set_torch_threads
 
-from miro.clustering import dbscan_labels
 from miro.data.io import read_localizations, write_csv
-from miro.estimator import MiroDBSCAN
+from miro.inference.clustering import dbscan_labels
+from miro.inference.estimator import MiroDBSCAN
 from miro.nanoclusters import CLUSTER_COLUMNS, cluster_statistics, example_regions, extra_clusters, summarize_clusters
 from miro.plots import figure4b_e, save_figure
 

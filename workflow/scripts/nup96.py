@@ -1,7 +1,7 @@
 """Figure 5c–f: nuclear pore complexes (NPCs) and their corners in the Nup96 SMLM data.
 
 Segmentation. The multiscale model of nup96.model_scenario squeezes the whole
-field tile by tile (miro.tiling). The positions after step cutoff_step
+field tile by tile (miro.inference.tiling). The positions after step cutoff_step
 (0-based index cutoff_step - 1) are the localizations moved to the centre of
 their corner, those after the last step moved to the centre of their NPC.
 DBSCAN on each, with the chosen MIRO parameters of the scenario's small_scale
@@ -35,7 +35,7 @@ from script_utils import chosen_dbscan, job_device, run, set_torch_threads
 from miro.data.download import verify_file
 from miro.data.io import read_localizations, write_csv
 from miro.errors import MiroInputError
-from miro.estimator import MiroDBSCAN
+from miro.inference.estimator import MiroDBSCAN
 from miro.npc import corner_table, fit_exponential, fit_labelling_efficiency, npc_table, summarize
 from miro.plots import figure5, save_figure
 

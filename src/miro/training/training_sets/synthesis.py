@@ -48,7 +48,7 @@ background. Optional targets, when the training clusters carry the columns:
 
 Every graph also carries ``label`` (int64; 1..n for the clusters in placement
 order, 0 for background) so synthetic FOVs can be scored (e.g. for
-:mod:`miro.tuning`).
+:mod:`miro.inference.tuning`).
 
 Units: all positions are in *normalised units* (benchmark: per-FOV min-max to
 :math:`[0, 1]`, about 2 µm per unit; :func:`miro.nn.graph.normalize_fov`); the
@@ -677,7 +677,7 @@ def synthesize(
 
     Same arguments as :func:`build_training_set`; ``connectivity_radius`` in
     ``builder_kwargs`` is accepted and ignored. Useful to score DBSCAN
-    parameters on simulated point clouds (:mod:`miro.tuning`).
+    parameters on simulated point clouds (:mod:`miro.inference.tuning`).
     """
     kwargs, _ = _normalise_kwargs(builder, builder_kwargs)
     if dataset_size is not None:

@@ -44,8 +44,8 @@ import pandas as pd
 
 from miro import metrics as _metrics
 from miro._validation import as_cloud, check_choice, grid_values
-from miro.clustering import dbscan_labels
 from miro.errors import MiroInputError
+from miro.inference.clustering import dbscan_labels
 
 __all__ = ["TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "metric_function", "metric_target"]
 

@@ -16,6 +16,8 @@ from sklearn.cluster import DBSCAN
 
 from miro.errors import MiroInputError
 
+__all__ = ["check_dbscan_params", "dbscan_labels"]
+
 
 def check_dbscan_params(eps: float, min_samples) -> None:
     """Raise :class:`MiroInputError` unless ``eps`` > 0 (nm) and ``min_samples`` is a whole number >= 1."""

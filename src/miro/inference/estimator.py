@@ -12,7 +12,7 @@ clusters a field of view given in nm:
 with label 0 for localizations in no cluster. A whole field is one graph
 (:func:`miro.inference.squeeze_fov`); with ``tiling=True`` a field of any size is
 squeezed in overlapping tiles of the model's FOV size and clustered at once
-(:func:`miro.tiling.tiled_squeeze`).
+(:func:`miro.inference.tiling.tiled_squeeze`).
 
 :meth:`MiroDBSCAN.from_files` builds one from a model file and, optionally, a
 parameters file of the workflow (``results/dbscan_params/<scenario>/<method>.json``)
@@ -27,10 +27,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 
-from miro.clustering import check_dbscan_params, dbscan_labels
 from miro.errors import MiroInputError
-from miro.inference import squeeze_fov
-from miro.tiling import DEFAULT_OVERLAP_NM, DEFAULT_TILE_SIZE_NM, tiled_squeeze
+from miro.inference.clustering import check_dbscan_params, dbscan_labels
+from miro.inference.squeezing import squeeze_fov
+from miro.inference.tiling import DEFAULT_OVERLAP_NM, DEFAULT_TILE_SIZE_NM, tiled_squeeze
 
 __all__ = ["MiroDBSCAN"]
 
@@ -70,7 +70,7 @@ class MiroDBSCAN(ClusterMixin, BaseEstimator):
     device : str or torch.device, optional
     workers, batch_tiles, progress
         Tiling: worker processes, tiles per model call and a progress bar
-        (:func:`miro.tiling.tiled_squeeze`).
+        (:func:`miro.inference.tiling.tiled_squeeze`).
     n_jobs : int, optional
         Threads of DBSCAN's neighbour search.
 

@@ -23,9 +23,9 @@ import pandas as pd
 from sklearn import metrics as _skm
 
 from miro._validation import check_choice, check_radius
-from miro.clustering import dbscan_labels
 from miro.errors import MiroInputError
-from miro.inference import fov_graph, step_output
+from miro.inference.clustering import dbscan_labels
+from miro.inference.squeezing import fov_graph, step_output
 from miro.nn.model import MIRO
 
 __all__ = ["CLUSTERINGS", "refine_by_cluster", "classify_fov", "confusion_matrix", "classification_report"]

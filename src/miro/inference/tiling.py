@@ -84,7 +84,7 @@ one process with several threads. On a GPU the model runs in the calling
 process and the workers only build graphs, which they return as plain numpy
 arrays. Overlap costs work: each localization is processed
 :math:`(T / s)^2` times on average (1.7 for :math:`T` = 2000 nm,
-:math:`o` = 500 nm). The ``miro.tiling`` logger reports at INFO level where
+:math:`o` = 500 nm). The ``miro.inference.tiling`` logger reports at INFO level where
 the time went (graphs, model, waiting for the workers).
 
 Worker processes
@@ -118,9 +118,9 @@ import numpy as np
 import torch
 
 from miro._validation import as_xy, check_radius, check_tiles, check_whole_number
-from miro.clustering import check_dbscan_params, dbscan_labels
 from miro.errors import MiroInputError
-from miro.inference import step_output
+from miro.inference.clustering import check_dbscan_params, dbscan_labels
+from miro.inference.squeezing import step_output
 from miro.nn.graph import build_graph
 from miro.nn.model import MIRO
 
@@ -617,7 +617,7 @@ def tiled_miro_dbscan(
 ):
     """Tiled MIRO + one DBSCAN over the whole field: cluster labels, 0 = not clustered.
 
-    :func:`tiled_squeeze`, then :func:`miro.clustering.dbscan_labels` on all
+    :func:`tiled_squeeze`, then :func:`miro.inference.clustering.dbscan_labels` on all
     squeezed positions at once, so clusters that cross tile borders are
     neither split nor counted twice (module notes).
 

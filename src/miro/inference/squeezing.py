@@ -14,12 +14,12 @@ import numpy as np
 import torch
 
 from miro._validation import check_radius
-from miro.clustering import dbscan_labels
 from miro.errors import MiroInputError
+from miro.inference.clustering import dbscan_labels
 from miro.nn.graph import Normalization, build_graph, normalize_fov
 from miro.nn.model import MIRO
 
-__all__ = ["step_output", "squeeze", "fov_graph", "squeeze_fov", "miro_dbscan", "dbscan"]
+__all__ = ["step_output", "squeeze", "fov_graph", "squeeze_fov", "miro_dbscan"]
 
 
 def _device(model: MIRO, device):
