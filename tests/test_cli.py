@@ -142,8 +142,8 @@ def test_evaluate_table_and_json(tmp_path, capsys, table):
     code, out, _ = run(capsys, "evaluate", tmp_path / "pred.csv", truth, "--json")
     scores = json.loads(out)
     assert list(scores) == ["ARI_dagger", "IoU", "JIc", "RMSRE_N", "RMSE_xy", "AMI", "ARI_c", "ARI"]
+    from miro.evaluation import evaluate
     from miro.inference.clustering import dbscan_labels
-    from miro.metrics import evaluate
 
     expected = evaluate(table[["x", "y"]].to_numpy(), table["index"], dbscan_labels(table[["x", "y"]].to_numpy(), 50, 4))
     assert scores == pytest.approx(expected, nan_ok=True)

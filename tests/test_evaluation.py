@@ -5,7 +5,7 @@ import pytest
 from miro.data.io import list_fovs, read_localizations
 from miro.errors import MiroInputError
 from miro.evaluation import evaluate_fovs, jic_by_distance, summarize_by
-from miro.metrics import METRICS
+from miro.evaluation import METRICS
 
 
 def test_evaluate_fovs_on_ground_truth_is_perfect(benchmark_dir):

@@ -11,9 +11,9 @@ from sklearn.cluster import DBSCAN
 from sklearn.metrics import adjusted_rand_score
 
 from miro.errors import MiroInputError
+from miro.evaluation import evaluate
 from miro.inference import miro_dbscan, squeeze, squeeze_fov
 from miro.inference.clustering import dbscan_labels
-from miro.metrics import evaluate
 from miro.nn.graph import build_graph, normalize_fov
 from miro.nn.model import MIRO
 from miro.nn.weights import load_released

@@ -1,4 +1,4 @@
-"""Tests for miro.metrics: hand-checked cases, invariances, the paper's worked
+"""Tests for miro.evaluation.metrics: hand-checked cases, invariances, the paper's worked
 examples (Tables 2 and 3) and reference values measured on Scenario 8."""
 
 import math
@@ -13,7 +13,7 @@ from scipy.stats import hypergeom
 from sklearn.cluster import DBSCAN
 from sklearn.metrics.cluster import contingency_matrix
 
-from miro.metrics import (
+from miro.evaluation import (
     HIGHER_IS_BETTER,
     METRICS,
     ClusterMatching,

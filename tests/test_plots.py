@@ -7,6 +7,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from miro.errors import MiroInputError
+from miro.evaluation import METRICS
 from miro.plots import (
     FIGURE2_METRICS,
     NOISE_COLOR,
@@ -17,7 +18,6 @@ from miro.plots import (
     plot_metric_distributions,
     save_figure,
 )
-from miro.stats import METRICS
 
 
 @pytest.fixture

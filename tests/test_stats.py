@@ -1,4 +1,4 @@
-"""Tests of miro.stats: test choice, one-sidedness, effect size, stars, summaries."""
+"""Tests of miro.evaluation.stats: test choice, one-sidedness, effect size, stars, summaries."""
 
 import math
 
@@ -8,7 +8,7 @@ import pytest
 from scipy import stats as sps
 
 from miro.errors import MiroInputError
-from miro.stats import (
+from miro.evaluation import (
     COMPARISON_COLUMNS,
     HIGHER_IS_BETTER,
     METRICS,
@@ -264,7 +264,7 @@ def test_summarize_rejects_non_numeric():
 
 
 def test_compare_to_baseline_tests_every_other_method():
-    from miro.stats import compare_to_baseline
+    from miro.evaluation.stats import compare_to_baseline
 
     rng = np.random.default_rng(3)
 
@@ -281,7 +281,7 @@ def test_compare_to_baseline_tests_every_other_method():
 
 
 def test_read_stats_keeps_the_na_mark(tmp_path):
-    from miro.stats import read_stats
+    from miro.evaluation.stats import read_stats
 
     path = tmp_path / "stats.csv"
     pd.DataFrame({"scenario": ["s"], "method": ["MIRO"], "metric": ["ARI"], "test": ["none"], "statistic": [np.nan],

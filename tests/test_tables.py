@@ -1,4 +1,4 @@
-"""Tests of miro.tables: the paper's rounding rule, Table 1 layouts, the paper check."""
+"""Tests of miro.evaluation.tables: the paper's rounding rule, Table 1 layouts, the paper check."""
 
 from pathlib import Path
 
@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from miro.errors import MiroInputError
-from miro.stats import METRICS
-from miro.tables import (
+from miro.evaluation import METRICS
+from miro.evaluation.tables import (
     format_mean_sd,
     paper_comparison_markdown,
     read_paper_table1,
@@ -236,7 +236,7 @@ def test_paper_comparison_accepts_values_that_print_like_the_paper(paper):
 
 
 def test_dbscan_parameters_markdown():
-    from miro.tables import dbscan_parameters_markdown
+    from miro.evaluation.tables import dbscan_parameters_markdown
 
     selection = {"mode": "fixed", "fixed": {"eps": 40.62, "min_samples": 4},
                  "tuned": {"eps": 45.0, "min_samples": 5, "score": 0.8123, "metric": "ARI_dagger"}}

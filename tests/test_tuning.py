@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from miro.errors import MiroInputError
+from miro.evaluation import METRICS
 from miro.inference.tuning import grid_search, metric_target, tune_dbscan, tune_miro_dbscan
-from miro.metrics import METRICS
 
 
 def _cloud(seed, sd=4.0):

@@ -329,7 +329,7 @@ def _read_label_table(path) -> pd.DataFrame:
 
 
 def _cmd_evaluate(args) -> int:
-    from miro.metrics import METRICS, evaluate
+    from miro.evaluation import METRICS, evaluate
 
     pred_table = _read_label_table(args.pred)
     pred_column = args.pred_column

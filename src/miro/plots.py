@@ -3,7 +3,7 @@
 Figure 2 shows, per scenario, one field of view (FOV) clustered by DBSCAN
 alone, by DBSCAN after MIRO, and the ground truth (top row), then box plots
 with the per-FOV scatter of ARI†, IoU, JI_c and RMSRE_N with significance
-stars from :func:`miro.stats.compare_methods` (bottom row).
+stars from :func:`miro.evaluation.stats.compare_methods` (bottom row).
 
 Everything here draws on :class:`matplotlib.figure.Figure` objects that are not
 registered with :mod:`matplotlib.pyplot`, so no display is needed and no
@@ -330,7 +330,7 @@ def figure2(
     stars : mapping of metric to str, optional
         Significance of the improvement per metric, e.g.
         ``dict(zip(cmp.metric, cmp.stars))`` for ``cmp`` from
-        :func:`miro.stats.compare_methods`.
+        :func:`miro.evaluation.stats.compare_methods`.
     scenario_title : str, optional
         Figure title (e.g. "Scenario 8 blinking").
     title_by_method, noise_label

@@ -4,8 +4,8 @@ import pandas as pd
 from script_utils import run
 
 from miro.data.io import list_fovs, read_labels, read_localizations
+from miro.evaluation.stats import read_stats
 from miro.plots import figure2, save_figure
-from miro.stats import read_stats
 
 # short names label the box plots; the FOV panels get the long titles
 DISPLAY = {"DBSCAN": "DBSCAN", "MIRO": "MIRO", "MIRO_released": "MIRO rel."}

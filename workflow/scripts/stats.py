@@ -4,7 +4,7 @@ import pandas as pd
 from script_utils import run
 
 from miro.data.io import write_csv
-from miro.stats import compare_to_baseline
+from miro.evaluation.stats import compare_to_baseline
 
 
 def main(smk):

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 from script_utils import run
 
-from miro import tables
 from miro.data.io import write_csv
-from miro.stats import read_stats, summarize
+from miro.evaluation import tables
+from miro.evaluation.stats import read_stats, summarize
 
 
 def main(smk):

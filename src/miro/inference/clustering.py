@@ -3,7 +3,7 @@
 DBSCAN (Ester et al., 1996) groups points that have at least ``min_samples``
 neighbours (the point itself included, as R's ``dbscan::dbscan`` minPts) within
 ``eps`` nm. Labels follow the Nieves et al. (2023) convention used by every
-metric of :mod:`miro.metrics`: 0 = not clustered (DBSCAN noise), clusters
+metric of :mod:`miro.evaluation.metrics`: 0 = not clustered (DBSCAN noise), clusters
 1..K.
 """
 

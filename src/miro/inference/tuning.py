@@ -3,7 +3,7 @@ r"""Choose DBSCAN's ``eps`` and ``min_samples`` on held-in point clouds.
 The authors picked the MIRO + DBSCAN parameters "through visual inspection"
 (``benchmark-metadata.json``, ``MIRO_DBSCAN_params``). This module replaces
 that step by a grid search that maximises (or, for lower-is-better scores,
-minimises) a metric of :mod:`miro.metrics`, averaged over *held-in* point
+minimises) a metric of :mod:`miro.evaluation.metrics`, averaged over *held-in* point
 clouds only: the training FOVs themselves, or point clouds synthesised from
 the training clusters (:func:`miro.training.training_sets.synthesize`, positions
 multiplied by the FOV size in nm). Test FOVs are never needed: every function
@@ -42,9 +42,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from miro import metrics as _metrics
 from miro._validation import as_cloud, check_choice, grid_values
 from miro.errors import MiroInputError
+from miro.evaluation import metrics as _metrics
 from miro.inference.clustering import dbscan_labels
 
 __all__ = ["TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "metric_function", "metric_target"]
@@ -83,7 +83,7 @@ class TuningResult(NamedTuple):
 def metric_function(metric) -> tuple[Callable, bool, str]:
     """``(f(xy, labels_true, labels_pred) -> float, higher_is_better, name)`` for a metric.
 
-    ``metric`` is a name in :data:`miro.metrics.METRICS`, a list of such names
+    ``metric`` is a name in :data:`miro.evaluation.METRICS`, a list of such names
     whose scores are all higher-is-better (their mean is maximised; named
     ``"JIc+ARI_c"`` for ``["JIc", "ARI_c"]``), or a tuple
     ``(callable, higher_is_better)``. Targets (mappings) are handled by
@@ -111,7 +111,7 @@ def metric_function(metric) -> tuple[Callable, bool, str]:
         fn, higher = metric
         return fn, bool(higher), getattr(fn, "__name__", "custom")
     raise MiroInputError(
-        f"metric: give a name from miro.metrics.METRICS or a (callable(xy, labels_true, labels_pred), higher_is_better) pair, got {metric!r}"
+        f"metric: give a name from miro.evaluation.METRICS or a (callable(xy, labels_true, labels_pred), higher_is_better) pair, got {metric!r}"
     )
 
 
@@ -183,8 +183,8 @@ def grid_search(
     min_samples : sequence of int
         DBSCAN ``min_samples`` (the point itself included).
     metric : str, list of str, mapping or (callable, bool), default "ARI_dagger"
-        A name of :data:`miro.metrics.METRICS` (its direction from
-        :data:`miro.metrics.HIGHER_IS_BETTER`), a list of higher-is-better
+        A name of :data:`miro.evaluation.METRICS` (its direction from
+        :data:`miro.evaluation.HIGHER_IS_BETTER`), a list of higher-is-better
         names (their mean is maximised), a target ``{name: value}`` (the
         largest deviation of the cloud-averaged scores from it is minimised;
         the ``cloud_<i>`` columns then hold each cloud's largest deviation), or

@@ -51,6 +51,23 @@ from sklearn.metrics.cluster import contingency_matrix
 
 from miro._validation import check_convention, check_label_pair, check_scoring_inputs
 
+__all__ = [
+    "METRICS",
+    "HIGHER_IS_BETTER",
+    "RMSE_CONVENTIONS",
+    "ari",
+    "ari_c",
+    "ari_dagger",
+    "ami",
+    "iou",
+    "ClusterMatching",
+    "match_clusters",
+    "jic",
+    "rmsre_n",
+    "rmse_xy",
+    "evaluate",
+]
+
 METRICS = ("ARI_dagger", "IoU", "JIc", "RMSRE_N", "RMSE_xy", "AMI", "ARI_c", "ARI")
 """Metric names in the column order of Table 1 of Pineda et al."""
 

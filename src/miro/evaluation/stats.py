@@ -11,7 +11,7 @@ ARI† and IoU in Scenario 8 and d = 0.7 for ARI† in Scenario 8 with blinking)
 Tables handled here are plain :class:`pandas.DataFrame` objects:
 
 * a *per-FOV metrics table* has one row per FOV, a ``fov`` column and one
-  column per metric id (:data:`METRICS`);
+  column per metric id (:data:`~miro.evaluation.metrics.METRICS`);
 * the *long summary* (``table1.csv``) has the columns
   :data:`SUMMARY_COLUMNS`, one row per (scenario, method, metric).
 
@@ -30,11 +30,9 @@ from scipy import stats as _sps
 
 from miro._validation import as_1d, check_per_fov
 from miro.errors import MiroInputError
-from miro.metrics import HIGHER_IS_BETTER, METRICS
+from miro.evaluation.metrics import HIGHER_IS_BETTER
 
 __all__ = [
-    "METRICS",
-    "HIGHER_IS_BETTER",
     "SUMMARY_COLUMNS",
     "COMPARISON_COLUMNS",
     "PairedTestResult",
@@ -43,6 +41,8 @@ __all__ = [
     "cohens_d_paired",
     "compare_methods",
     "summarize",
+    "compare_to_baseline",
+    "read_stats",
 ]
 
 #: Columns of the long summary table written as ``table1.csv``.
@@ -300,7 +300,7 @@ def compare_methods(
         Scenario id written into every row (e.g. ``"scenario8"``).
     higher_is_better : mapping of str to bool, optional
         Metrics to test, in output order, and their direction; defaults to
-        :data:`HIGHER_IS_BETTER` (all eight metrics of Table 1).
+        :data:`~miro.evaluation.metrics.HIGHER_IS_BETTER` (all eight metrics of Table 1).
     method : str, optional
         Name of the candidate method; when given, a ``method`` column follows
         ``scenario`` (useful when both ``MIRO`` and ``MIRO_released`` are tested).

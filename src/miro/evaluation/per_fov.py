@@ -1,6 +1,6 @@
 """Per-FOV evaluation of a clustering against the benchmark ground truth.
 
-Glue between files and :mod:`miro.metrics`: one row of the eight Table-1
+Glue between files and :mod:`miro.evaluation.metrics`: one row of the eight Table-1
 metrics per field of view, and the cluster-pair resolution experiment of
 Fig. 4a (:func:`jic_by_distance`).
 """
@@ -13,9 +13,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from miro import metrics
 from miro.data.io import read_localizations
 from miro.errors import MiroInputError
+from miro.evaluation import metrics
+
+__all__ = ["evaluate_fovs", "summarize_by", "jic_by_distance"]
 
 
 def evaluate_fovs(
@@ -32,12 +34,12 @@ def evaluate_fovs(
     labels_by_fov : dict
         FOV number → predicted labels (0 = not clustered), in file row order.
     rmse_convention : {"authors", "paper"}
-        See :func:`miro.metrics.rmse_xy`.
+        See :func:`miro.evaluation.rmse_xy`.
 
     Returns
     -------
     pandas.DataFrame
-        Column ``fov`` followed by :data:`miro.metrics.METRICS`, one row per FOV.
+        Column ``fov`` followed by :data:`miro.evaluation.METRICS`, one row per FOV.
     """
     rows = []
     for fov in sorted(labels_by_fov):
@@ -83,7 +85,7 @@ def jic_by_distance(
     -------
     pandas.DataFrame
         One row per FOV and method: ``distance_sigma, fov, method, JIc``
-        (:func:`miro.metrics.jic`), ``n_true`` and ``n_predicted`` (number of
+        (:func:`miro.evaluation.jic`), ``n_true`` and ``n_predicted`` (number of
         clusters). Summarise with ``summarize_by(rows, ["distance_sigma", "method"], "JIc")``.
     """
     rows = []

@@ -1,8 +1,8 @@
 """Table 1 of the paper as Markdown or LaTeX, and a side-by-side check against it.
 
-Input is the long summary written by :func:`miro.stats.summarize` (columns
+Input is the long summary written by :func:`miro.evaluation.stats.summarize` (columns
 ``scenario, method, metric, mean, sd, n_fov``; ``table1.csv``) and, optionally,
-the significance rows of :func:`miro.stats.compare_methods`. The paper's own
+the significance rows of :func:`miro.evaluation.stats.compare_methods`. The paper's own
 numbers are transcribed in ``config/paper_table1.tsv`` (columns
 ``scenario, method, metric, mean, sd``; read it with :func:`read_paper_table1`).
 
@@ -20,7 +20,7 @@ import pandas as pd
 
 from miro._validation import check_long_table
 from miro.errors import MiroInputError
-from miro.stats import HIGHER_IS_BETTER, METRICS
+from miro.evaluation.metrics import HIGHER_IS_BETTER, METRICS
 
 __all__ = [
     "SCENARIO_LABELS",
@@ -33,6 +33,7 @@ __all__ = [
     "table1_markdown",
     "table1_latex",
     "paper_comparison_markdown",
+    "dbscan_parameters_markdown",
 ]
 
 #: Row labels of Table 1, in the paper's order.
@@ -211,7 +212,7 @@ def _star_lookup(stats_df, long_df) -> dict:
     if stats_df is None:
         return {}
     if not isinstance(stats_df, pd.DataFrame) or not {"scenario", "metric", "stars"} <= set(stats_df.columns):
-        raise MiroInputError("stats_df: expected the output of miro.stats.compare_methods (scenario, metric, stars).")
+        raise MiroInputError("stats_df: expected the output of miro.evaluation.stats.compare_methods (scenario, metric, stars).")
     out = {}
     if "method" in stats_df.columns:
         for r in stats_df.itertuples(index=False):
@@ -270,7 +271,7 @@ def table1_markdown(
     long_df : DataFrame
         Long summary (``scenario, method, metric, mean, sd[, n_fov]``).
     stats_df : DataFrame, optional
-        Output of :func:`miro.stats.compare_methods` (one or several
+        Output of :func:`miro.evaluation.stats.compare_methods` (one or several
         scenarios concatenated). Its stars are printed after the MIRO cells
         ("ns" included). Without a ``method`` column the stars go to the only
         MIRO-type method of the scenario.

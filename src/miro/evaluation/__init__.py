@@ -1,0 +1,25 @@
+"""Evaluation: how good a clustering is, and how sure we are of it.
+
+* :mod:`miro.evaluation.metrics` holds the eight scores of Table 1 of Pineda
+  et al. and :func:`~miro.evaluation.metrics.evaluate`, all of them for one
+  field of view;
+* :mod:`miro.evaluation.per_fov` scores label files against each FOV's ground
+  truth, and the cluster-pair experiment of Fig. 4a;
+* :mod:`miro.evaluation.stats` compares two methods FOV by FOV (paired tests,
+  effect sizes) and summarises per-FOV scores;
+* :mod:`miro.evaluation.tables` writes Table 1 (Markdown, LaTeX) and its
+  comparison with the paper.
+"""
+
+from miro.evaluation import metrics, per_fov, stats, tables
+from miro.evaluation.metrics import *  # noqa: F403
+from miro.evaluation.per_fov import *  # noqa: F403
+from miro.evaluation.stats import *  # noqa: F403
+from miro.evaluation.tables import *  # noqa: F403
+
+__all__ = [
+    *metrics.__all__,
+    *per_fov.__all__,
+    *stats.__all__,
+    *tables.__all__,
+]
