@@ -1,4 +1,4 @@
-"""Nanocluster statistics (miro.nanoclusters) and the Figure 4b-e rule of the workflow."""
+"""Nanocluster statistics (miro.analysis.nanoclusters) and the Figure 4b-e rule of the workflow."""
 
 import json
 import math
@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import BENCHMARK, REPO
-from miro.errors import MiroInputError
-from miro.nanoclusters import (
+from miro.analysis.nanoclusters import (
     CLUSTER_COLUMNS,
     cluster_statistics,
     density_mode,
@@ -21,6 +20,7 @@ from miro.nanoclusters import (
     nearest_neighbour_distances,
     summarize_clusters,
 )
+from miro.errors import MiroInputError
 from test_workflow import SIMULATED, snakemake
 
 

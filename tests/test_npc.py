@@ -1,4 +1,4 @@
-"""miro.npc (NPC and corner counts, exponential and labelling-efficiency fits) and the Nup96
+"""miro.analysis.npc (NPC and corner counts, exponential and labelling-efficiency fits) and the Nup96
 workflow (Fig. 5c-f): the download rule over file:// (never the internet) and the whole pipeline on
 a simulated SMAP _sml.csv."""
 
@@ -8,10 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from miro.data.download import sha256_of
-from miro.data.simulation import npc
-from miro.errors import MiroInputError
-from miro.npc import (
+from miro.analysis.npc import (
     assign_corners,
     corner_table,
     corners_histogram,
@@ -20,6 +17,9 @@ from miro.npc import (
     npc_table,
     summarize,
 )
+from miro.data.download import sha256_of
+from miro.data.simulation import npc
+from miro.errors import MiroInputError
 
 from conftest import REPO
 from test_workflow import snakemake

@@ -1,4 +1,4 @@
-"""Tests of miro.plots on small synthetic data (no display needed)."""
+"""Tests of miro.plotting on small synthetic data (no display needed)."""
 
 import matplotlib as mpl
 import numpy as np
@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from miro.errors import MiroInputError
 from miro.evaluation import METRICS
-from miro.plots import (
+from miro.plotting import (
     FIGURE2_METRICS,
     NOISE_COLOR,
     cluster_colors,
@@ -131,7 +131,7 @@ def test_figure2_other_panel_counts(fov, per_fov):
 
 
 def test_figure4a_curves_and_example_panels(tmp_path):
-    from miro.plots import figure4a
+    from miro.plotting import figure4a
 
     summary = pd.DataFrame({"distance_sigma": [1, 1, 2, 2], "method": ["DBSCAN", "MIRO+DBSCAN"] * 2,
                             "mean": [0.3, 0.5, 0.6, 0.9], "sd": [0.1, 0.1, 0.1, 0.05]})
@@ -167,8 +167,8 @@ def test_figure3_class_panels_and_row_normalised_confusion(tmp_path):
 
 
 def test_figure4b_e_overview_zooms_and_histograms(tmp_path, fov):
-    from miro.nanoclusters import cluster_statistics, example_regions
-    from miro.plots import figure4b_e
+    from miro.analysis.nanoclusters import cluster_statistics, example_regions
+    from miro.plotting import figure4b_e
 
     xy, labels = fov
     shown = {"MIRO+DBSCAN": labels["MIRO+DBSCAN"], "DBSCAN": labels["DBSCAN"]}  # DBSCAN merged clusters 1 and 2
@@ -193,9 +193,9 @@ def test_figure4b_e_overview_zooms_and_histograms(tmp_path, fov):
 
 
 def test_figure5_field_zoom_and_histograms(tmp_path):
+    from miro.analysis.npc import corner_table, fit_exponential, fit_labelling_efficiency, npc_table
     from miro.data.simulation import npc
-    from miro.npc import corner_table, fit_exponential, fit_labelling_efficiency, npc_table
-    from miro.plots import figure5
+    from miro.plotting import figure5
 
     fov = npc(0)
     xy, rings, corners_of = fov[["x", "y"]].to_numpy(), fov["index"].to_numpy(), fov["sublabel"].to_numpy()

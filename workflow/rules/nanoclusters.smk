@@ -4,7 +4,7 @@
 # chosen DBSCAN parameters of scenario nanoclusters.model_scenario (default
 # integrin, trained on simulated integrin-like nanoclusters; the paper's
 # integrin data are not public). Per cluster: localizations, centre, radius of
-# gyration and nearest-neighbour distance (miro.nanoclusters). Defined only
+# gyration and nearest-neighbour distance (miro.analysis.nanoclusters). Defined only
 # when the figures are made (see common.smk).
 
 if NANOCLUSTERS:

@@ -3,7 +3,7 @@
 # The localization file is nup96.file, or downloaded from nup96.url with its
 # SHA-256 recorded (or checked against nup96.sha256). The multiscale model of
 # scenario nup96.model_scenario squeezes it tile by tile; DBSCAN on the last
-# step finds the NPCs, DBSCAN on step cutoff_step their corners (miro.npc).
+# step finds the NPCs, DBSCAN on step cutoff_step their corners (miro.analysis.npc).
 # Defined only when the figure is made (see common.smk).
 
 if NUP96:

@@ -5,7 +5,7 @@ from script_utils import run
 
 from miro.data.io import list_fovs, read_labels, read_localizations
 from miro.evaluation.stats import read_stats
-from miro.plots import figure2, save_figure
+from miro.plotting import figure2, save_figure
 
 # short names label the box plots; the FOV panels get the long titles
 DISPLAY = {"DBSCAN": "DBSCAN", "MIRO": "MIRO", "MIRO_released": "MIRO rel."}

@@ -9,7 +9,7 @@ from script_utils import chosen_dbscan, job_device, run, set_torch_threads
 from miro.data.io import list_fovs, read_localizations, write_csv
 from miro.inference.classification import classification_report, classify_fov, confusion_matrix
 from miro.nn.weights import load_checkpoint
-from miro.plots import figure3, save_figure
+from miro.plotting import figure3, save_figure
 
 
 def main(smk):

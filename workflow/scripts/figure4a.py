@@ -30,7 +30,7 @@ from miro.experiments import fov_rng
 from miro.inference.clustering import dbscan_labels
 from miro.inference.estimator import MiroDBSCAN
 from miro.inference.tuning import tune_dbscan, tune_miro_dbscan
-from miro.plots import figure4a, save_figure
+from miro.plotting import figure4a, save_figure
 
 METHODS = ("DBSCAN", "MIRO+DBSCAN")
 

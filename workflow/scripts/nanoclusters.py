@@ -1,5 +1,5 @@
 """Figures 4b–e for one dataset: every field clustered by plain DBSCAN and by MIRO + DBSCAN,
-the statistics of every cluster (miro.nanoclusters), a summary per method and the figure.
+the statistics of every cluster (miro.analysis.nanoclusters), a summary per method and the figure.
 
 Scale. The model was trained on simulated FOVs of edge length_nm (integrin:
 10000 nm) min-max normalised to [0, 1], so 1 normalised unit = length_nm nm
@@ -24,11 +24,11 @@ import logging
 import pandas as pd
 from script_utils import chosen_dbscan, job_device, run, set_torch_threads
 
+from miro.analysis.nanoclusters import CLUSTER_COLUMNS, cluster_statistics, example_regions, extra_clusters, summarize_clusters
 from miro.data.io import read_localizations, write_csv
 from miro.inference.clustering import dbscan_labels
 from miro.inference.estimator import MiroDBSCAN
-from miro.nanoclusters import CLUSTER_COLUMNS, cluster_statistics, example_regions, extra_clusters, summarize_clusters
-from miro.plots import figure4b_e, save_figure
+from miro.plotting import figure4b_e, save_figure
 
 METHODS = ("MIRO+DBSCAN", "DBSCAN")
 

@@ -6,7 +6,7 @@ field tile by tile (miro.inference.tiling). The positions after step cutoff_step
 their corner, those after the last step moved to the centre of their NPC.
 DBSCAN on each, with the chosen MIRO parameters of the scenario's small_scale
 row (corners) and of the scenario (NPCs), labels every localization at both
-scales; miro.npc counts localizations per NPC and per corner and corners per
+scales; miro.analysis.npc counts localizations per NPC and per corner and corners per
 NPC, and fits the exponential law of localizations per corner (cut off at the
 corner DBSCAN's min_samples, the smallest corner it can find) and the
 effective labelling efficiency.
@@ -32,12 +32,12 @@ from pathlib import Path
 import pandas as pd
 from script_utils import chosen_dbscan, job_device, run, set_torch_threads
 
+from miro.analysis.npc import corner_table, fit_exponential, fit_labelling_efficiency, npc_table, summarize
 from miro.data.download import verify_file
 from miro.data.io import read_localizations, write_csv
 from miro.errors import MiroInputError
 from miro.inference.estimator import MiroDBSCAN
-from miro.npc import corner_table, fit_exponential, fit_labelling_efficiency, npc_table, summarize
-from miro.plots import figure5, save_figure
+from miro.plotting import figure5, save_figure
 
 
 def fit_or_none(fit, *args, **kwargs):

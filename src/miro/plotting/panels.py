@@ -30,6 +30,9 @@ from miro.errors import MiroInputError
 __all__ = [
     "FIGURE2_METRICS",
     "METRIC_AXIS_LABELS",
+    "NOISE_COLOR",
+    "METHOD_PALETTE",
+    "CLASS_PALETTE",
     "PAPER_RC",
     "cluster_colors",
     "plot_fov_panels",
@@ -554,10 +557,10 @@ def figure5(
     npc_labels, corner_labels : array-like of int, shape (n,)
         NPC and corner label of every localization, 0 = not clustered.
     npcs, corners : DataFrame
-        :func:`miro.npc.npc_table` and :func:`miro.npc.corner_table` of the labels.
-    exponential : miro.npc.ExponentialFit, optional
+        :func:`miro.analysis.npc.npc_table` and :func:`miro.analysis.npc.corner_table` of the labels.
+    exponential : miro.analysis.npc.ExponentialFit, optional
         Fit of localizations per corner, drawn over panel (f).
-    efficiency : miro.npc.LabellingEfficiencyFit, optional
+    efficiency : miro.analysis.npc.LabellingEfficiencyFit, optional
         ELE fit, drawn over the corners-per-NPC histogram.
     zoom_nm : float, default 800
         Side (nm) of the square of panel (d), centred where it holds the most NPCs.
@@ -685,7 +688,7 @@ def figure4b_e(
     Parameters
     ----------
     clusters : DataFrame
-        Rows of :func:`miro.nanoclusters.cluster_statistics` of every FOV,
+        Rows of :func:`miro.analysis.nanoclusters.cluster_statistics` of every FOV,
         with a ``method`` column (values of ``methods``).
     xy : array-like of shape (n, 2)
         Localizations of the example FOV (nm).
@@ -693,7 +696,7 @@ def figure4b_e(
         Labels of the example FOV for each of ``methods``, 0 = not clustered.
     regions : DataFrame
         Zoom windows, columns ``x_min``, ``x_max``, ``y_min``, ``y_max`` (nm),
-        e.g. from :func:`miro.nanoclusters.example_regions`; may be empty.
+        e.g. from :func:`miro.analysis.nanoclusters.example_regions`; may be empty.
     methods : sequence of str, default ("MIRO+DBSCAN", "DBSCAN")
         Methods to show, in legend order; the first colours the overview.
     example_name : str, optional

@@ -415,7 +415,7 @@ def summarize(
     for name, table, columns in (("npcs", npcs, NPC_COLUMNS), ("corners", corners, CORNER_COLUMNS)):
         missing = [c for c in columns if c not in getattr(table, "columns", [])]
         if missing:
-            raise MiroInputError(f"{name}: missing column(s) {', '.join(missing)}; pass the table of miro.npc.{name[:-1]}_table")
+            raise MiroInputError(f"{name}: missing column(s) {', '.join(missing)}; pass the table of miro.analysis.npc.{name[:-1]}_table")
     in_npc = corners.loc[corners["npc"] > 0, "n_localizations"]
     rows = []
     if n_localizations is not None:

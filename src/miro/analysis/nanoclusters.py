@@ -370,5 +370,5 @@ def extra_clusters(regions: pd.DataFrame) -> int:
     as Fig. 4b's example, the field whose regions score highest.
     """
     if "n_fine" not in getattr(regions, "columns", []):
-        raise MiroInputError("regions: no column n_fine; pass the table of miro.nanoclusters.example_regions")
+        raise MiroInputError("regions: no column n_fine; pass the table of miro.analysis.nanoclusters.example_regions")
     return int((regions["n_fine"] - 1).clip(lower=0).sum())
