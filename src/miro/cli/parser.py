@@ -685,7 +685,3 @@ def main(argv: list[str] | None = None) -> int:
         _error("interrupted")
         return 130
     return 2
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
