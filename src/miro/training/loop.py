@@ -379,7 +379,7 @@ def plot_loss_curve(history: Sequence[dict], path, title: str | None = None) -> 
 
 def _check_dataset(dataset, variant: str) -> list:
     if isinstance(dataset, (str, os.PathLike)):
-        from miro.training.training_sets.synthesis import load_training_set
+        from miro.training.training_sets.storage import load_training_set
 
         dataset = load_training_set(dataset)
     graphs = list(dataset)
