@@ -7,13 +7,17 @@
 * :mod:`miro.training.cost` estimates how long a training will take.
 """
 
-from miro.training import cost, loop, training_sets
+from miro.training import cost, loop, loss_log, losses, training_sets
 from miro.training.cost import *  # noqa: F403
 from miro.training.loop import *  # noqa: F403
+from miro.training.loss_log import *  # noqa: F403
+from miro.training.losses import *  # noqa: F403
 from miro.training.training_sets import *  # noqa: F403
 
 __all__ = [
     *cost.__all__,
     *loop.__all__,
+    *loss_log.__all__,
+    *losses.__all__,
     *training_sets.__all__,
 ]

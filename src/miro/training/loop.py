@@ -1,41 +1,12 @@
-r"""Training MIRO: the authors' loss, Adam, checkpoints and exact resume.
-
-The loss (method notes §5; ``deeplay/applications/clustering/{miro,mmiro,cmiro}.py``)
-is, for a batch of graphs with :math:`K` step predictions
-:math:`\hat{\mathbf{y}}^k` (units of :math:`R`),
-
-.. math::
-    L = \frac{1}{K} \sum_{k=1}^{K} \Big[ \mathrm{L1}(\hat{\mathbf{y}}^k,
-        \mathbf{y}) + \lambda_{ND}\, \mathrm{ND}(\hat{\mathbf{y}}^k,
-        \mathbf{y}) \Big]
-
-with :math:`\mathrm{L1}` the mean absolute error over all nodes and both
-coordinates (background nodes, target 0, included) and the
-distance-preservation term over all edges :math:`(i, j)` of the batch
-
-.. math::
-    \mathrm{ND} = \operatorname{mean}_{(i,j)} \big|\,
-        \lVert \hat{\mathbf{s}}_i - \hat{\mathbf{s}}_j \rVert -
-        \lVert \mathbf{s}_i - \mathbf{s}_j \rVert \,\big|, \qquad
-    \hat{\mathbf{s}} = \mathbf{p} - R\hat{\mathbf{y}}^k,\;
-    \mathbf{s} = \mathbf{p} - R\mathbf{y},
-
-in *position* units (normalised, not divided by :math:`R`), and
-:math:`\lambda_{ND} = 10`. Variants:
-
-* ``"multiscale"`` (mMIRO): steps :math:`1..c` (``cutoff_step`` = c) use
-  ``y_sub`` in both terms, steps :math:`c+1..K` use ``y``.
-* ``"classification"`` (cMIRO): the head has :math:`2 + C` outputs; each step
-  adds :math:`\lambda_{CE}\,\mathrm{CE}(\text{logits}^k, y_{class})` over
-  all nodes (background class 0 included), :math:`\lambda_{CE} = 0.1`.
-  Optionally (``class_balance=True``, ours; off by default) each class's
-  term is weighted by :math:`w_c = N / (C\,n_c)`, with :math:`n_c` the
-  training nodes of class :math:`c` (:func:`balanced_class_weights`), so a
-  rarer shape is not out-voted by a frequent one.
+"""Training MIRO: the authors' recipe, checkpoints and exact resume.
 
 Training is Adam (lr 1e-4, PyTorch defaults otherwise), batch size 4,
 shuffled with a seeded generator, no scheduler, no clipping, over a static
 dataset (:mod:`miro.training.training_sets`).
+
+The loss is :func:`miro.training.losses.miro_loss`. After every epoch the full
+training state can be saved, and a run resumed from it gives the weights an
+uninterrupted run gives (bit-identical on the CPU).
 """
 
 from __future__ import annotations
@@ -45,214 +16,24 @@ import math
 import os
 import random
 import time
-from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-from torch import Tensor
 
 from miro._validation import check_choice, check_count
 from miro.errors import MiroInputError
+from miro.training.loss_log import plot_loss_curve, write_loss_log
+from miro.training.losses import VARIANTS, balanced_class_weights, training_step
 
-__all__ = [
-    "VARIANTS",
-    "nd_loss",
-    "miro_loss",
-    "balanced_class_weights",
-    "train",
-    "training_step",
-    "completed_epochs",
-    "resolve_device",
-    "write_loss_log",
-    "plot_loss_curve",
-    "read_loss_log",
-    "CHECKPOINT_NAME",
-]
+__all__ = ["CHECKPOINT_NAME", "train", "completed_epochs", "resolve_device"]
 
 logger = logging.getLogger(__name__)
-
-VARIANTS = ("standard", "multiscale", "classification")
 
 #: File name of the training state inside ``checkpoint_dir``.
 CHECKPOINT_NAME = "last.pt"
 _STATE_FORMAT = "miro-training-state"
-
-
-# --------------------------------------------------------------------------
-# Loss
-# --------------------------------------------------------------------------
-
-
-def nd_loss(
-    pred: Tensor,
-    target: Tensor,
-    position: Tensor,
-    edge_index: Tensor,
-    connectivity_radius: float,
-) -> Tensor:
-    r"""Distance-preservation term ND (authors' ``compute_nd_loss``), position units.
-
-    Parameters
-    ----------
-    pred : Tensor of shape (N, 2) or (K, N, 2)
-        Predicted displacements :math:`\hat{\mathbf{y}}` in units of :math:`R`
-        (one or several steps).
-    target : Tensor of shape (N, 2) or (K, N, 2)
-        :math:`\mathbf{y}`, broadcast against ``pred``.
-    position : Tensor of shape (N, 2)
-        :math:`\mathbf{p}`, normalised units.
-    edge_index : Tensor of shape (2, E)
-    connectivity_radius : float
-        :math:`R`.
-
-    Returns
-    -------
-    Tensor
-        Scalar: the mean over edges (and steps) of
-        :math:`|\lVert\hat{\mathbf{s}}_i - \hat{\mathbf{s}}_j\rVert -
-        \lVert\mathbf{s}_i - \mathbf{s}_j\rVert|`. With no edges, 0.
-    """
-    src, dst = edge_index[0], edge_index[1]
-    if src.numel() == 0:
-        return pred.sum() * 0.0
-    s_pred = position - pred * connectivity_radius
-    s_gt = position - target * connectivity_radius
-    d_pred = torch.linalg.vector_norm(s_pred[..., src, :] - s_pred[..., dst, :], dim=-1)
-    d_gt = torch.linalg.vector_norm(s_gt[..., src, :] - s_gt[..., dst, :], dim=-1)
-    d_gt = d_gt.expand_as(d_pred)
-    return F.l1_loss(d_pred, d_gt.detach())
-
-
-def _step_targets(y: Tensor, y_sub: Tensor | None, k_steps: int, cutoff: int | None) -> Tensor:
-    """Target per step, (K, N, 2): ``y_sub`` for steps < cutoff, ``y`` after (mMIRO)."""
-    if cutoff is None:
-        return y.unsqueeze(0).expand(k_steps, -1, -1)
-    return torch.cat([y_sub.unsqueeze(0).expand(cutoff, -1, -1), y.unsqueeze(0).expand(k_steps - cutoff, -1, -1)])
-
-
-def miro_loss(
-    outputs: Tensor,
-    batch,
-    connectivity_radius: float,
-    *,
-    nd_weight: float = 10.0,
-    variant: str = "standard",
-    cutoff_step: int | None = None,
-    class_weight: float = 0.1,
-    class_weights: Tensor | None = None,
-    return_parts: bool = False,
-):
-    r"""The authors' training loss for one batch (module notes).
-
-    Parameters
-    ----------
-    outputs : Tensor of shape (K, N, 2 + C)
-        :meth:`miro.nn.model.MIRO.forward` of the batch.
-    batch : Data or Batch
-        ``y`` (N, 2), ``position`` (N, 2), ``edge_index``; ``y_sub`` for
-        ``"multiscale"``, ``y_class`` (N,) int64 for ``"classification"``.
-    connectivity_radius : float
-        :math:`R` (normalised units).
-    nd_weight : float, default 10
-    variant : {"standard", "multiscale", "classification"}
-    cutoff_step : int, optional
-        :math:`c` for ``"multiscale"``, in ``1..K-1``: steps ``1..c`` train on ``y_sub``.
-    class_weight : float, default 0.1
-        :math:`\lambda_{CE}` for ``"classification"``.
-    class_weights : Tensor of shape (C,), optional
-        Per-class weights of the cross-entropy (:func:`balanced_class_weights`);
-        default all 1 (the authors').
-    return_parts : bool, default False
-        Also return a dict of the averaged terms (``l1``, ``nd``, ``ce``).
-
-    Returns
-    -------
-    Tensor (scalar), or (Tensor, dict)
-
-    Notes
-    -----
-    All steps have the same number of nodes and edges, so the mean over steps
-    of per-step means equals one mean over all steps; it is computed that way.
-    """
-    check_choice(variant, VARIANTS, "variant")
-    if outputs.dim() != 3 or outputs.size(-1) < 2:
-        raise MiroInputError(f"outputs: expected shape (K, N, 2 + C), got {tuple(outputs.shape)}")
-    k_steps = outputs.size(0)
-    disp = outputs[..., :2]
-    if variant == "multiscale":
-        if getattr(batch, "y_sub", None) is None:
-            raise MiroInputError("variant='multiscale' needs y_sub targets in the training graphs (clusters with a sublabel column)")
-        if cutoff_step is None or not 0 < int(cutoff_step) < k_steps:
-            raise MiroInputError(f"cutoff_step: must lie in 1..{k_steps - 1} for K={k_steps} steps, got {cutoff_step!r}")
-        target = _step_targets(batch.y, batch.y_sub, k_steps, int(cutoff_step))
-        nd_target = target
-    else:
-        target = _step_targets(batch.y, None, k_steps, None)
-        nd_target = batch.y  # same for every step: ground-truth distances computed once
-    l1 = F.l1_loss(disp, target)
-    nd = nd_loss(disp, nd_target, batch.position, batch.edge_index, connectivity_radius)
-    total = l1 + nd_weight * nd
-    parts = {"l1": l1.detach(), "nd": nd.detach()}
-    if variant == "classification":
-        if getattr(batch, "y_class", None) is None:
-            raise MiroInputError("variant='classification' needs y_class targets in the training graphs (clusters with a class column)")
-        logits = outputs[..., 2:]
-        if logits.size(-1) == 0:
-            raise MiroInputError("variant='classification' needs a model with out_channels = 2 + number of classes")
-        weight = None if class_weights is None else class_weights.to(logits.device, logits.dtype)
-        ce = F.cross_entropy(logits.reshape(-1, logits.size(-1)), batch.y_class.repeat(k_steps), weight=weight)
-        total = total + class_weight * ce
-        parts["ce"] = ce.detach()
-    if return_parts:
-        return total, parts
-    return total
-
-
-def training_step(model, optimizer, batch, connectivity_radius: float, *, num_steps: int, **loss_settings) -> Tensor:
-    """One optimisation step on ``batch`` (already on the model's device): forward
-    over ``num_steps`` recurrent steps, :func:`miro_loss` with ``loss_settings``
-    (``nd_weight``, ``variant``, ``cutoff_step``, ``class_weight``,
-    ``class_weights``), backward, ``optimizer.step()``. Returns the detached loss."""
-    optimizer.zero_grad(set_to_none=True)
-    outputs = model(batch.x, batch.edge_index, batch.edge_attr, num_steps=num_steps)
-    loss = miro_loss(outputs, batch, connectivity_radius, **loss_settings)
-    loss.backward()
-    optimizer.step()
-    return loss.detach()
-
-
-# --------------------------------------------------------------------------
-# Helpers: device, determinism, RNG state, logs
-# --------------------------------------------------------------------------
-
-
-def balanced_class_weights(graphs, num_classes: int) -> Tensor:
-    r"""Cross-entropy weights that balance the classes of a training set.
-
-    .. math:: w_c = \frac{N}{C\,n_c}
-
-    with :math:`N` the nodes of all ``graphs``, :math:`n_c` the nodes of class
-    :math:`c` (``y_class``) and :math:`C` the number of classes present; a
-    class absent from the graphs gets weight 0. Every node then contributes as if the
-    classes were equally frequent (scikit-learn's ``class_weight="balanced"``).
-
-    Returns
-    -------
-    Tensor of shape (num_classes,), float32
-    """
-    counts = torch.zeros(num_classes, dtype=torch.float64)
-    for graph in graphs:
-        y = graph.y_class.long()
-        if y.numel() and int(y.max()) >= num_classes:
-            raise MiroInputError(f"dataset: class {int(y.max())} found, but the model has {num_classes} classes")
-        counts += torch.bincount(y, minlength=num_classes).double()
-    present = counts > 0
-    weights = torch.zeros(num_classes, dtype=torch.float64)
-    weights[present] = counts.sum() / (int(present.sum()) * counts[present])
-    return weights.float()
 
 
 def resolve_device(device) -> torch.device:
@@ -327,56 +108,6 @@ def completed_epochs(checkpoint_dir) -> int:
     return int(state["epoch"]) if isinstance(state, dict) and state.get("format") == _STATE_FORMAT else 0
 
 
-def write_loss_log(history: Sequence[dict], path) -> Path:
-    """Write the per-epoch history as TSV with columns ``epoch``, ``loss``, ``seconds``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["epoch\tloss\tseconds"]
-    lines += [f"{h['epoch']}\t{h['loss']:.9g}\t{h['seconds']:.3f}" for h in history]
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("\n".join(lines) + "\n")
-    os.replace(tmp, path)
-    return path
-
-
-def read_loss_log(path) -> list[dict]:
-    """Read a TSV written by :func:`write_loss_log`."""
-    rows = Path(path).read_text().strip().splitlines()[1:]
-    out = []
-    for row in rows:
-        epoch, loss, seconds = row.split("\t")
-        out.append({"epoch": int(epoch), "loss": float(loss), "seconds": float(seconds)})
-    return out
-
-
-def plot_loss_curve(history: Sequence[dict], path, title: str | None = None) -> Path:
-    """Save the loss curve (mean training loss per epoch) as a PNG (matplotlib Agg)."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig = Figure(figsize=(4.5, 3.2), dpi=120)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot(111)
-    epochs = [h["epoch"] for h in history]
-    losses = [h["loss"] for h in history]
-    ax.plot(epochs, losses, marker="o", ms=3, lw=1.2)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("mean training loss")
-    if losses and min(losses) > 0 and max(losses) / min(losses) > 20:
-        ax.set_yscale("log")
-    if title:
-        ax.set_title(title, fontsize=9)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path)
-    return path
-
-
 def _check_dataset(dataset, variant: str) -> list:
     if isinstance(dataset, (str, os.PathLike)):
         from miro.training.training_sets.storage import load_training_set
@@ -408,11 +139,6 @@ def _resident(graphs: list, dev: torch.device, max_share: float = 0.5) -> list:
 
 def _fingerprint(**kwargs) -> dict:
     return {k: (float(v) if isinstance(v, float) else v) for k, v in kwargs.items()}
-
-
-# --------------------------------------------------------------------------
-# Training loop
-# --------------------------------------------------------------------------
 
 
 def train(
@@ -487,7 +213,7 @@ def train(
         cMIRO cross-entropy weight.
     class_balance : bool, default False
         cMIRO: weight each class's cross-entropy by
-        :func:`balanced_class_weights` of the training graphs (ours; the
+        :func:`~miro.training.losses.balanced_class_weights` of the training graphs (ours; the
         authors' loss weights every node alike).
     num_steps : int, optional
         :math:`K` for training; default ``model.num_steps``.
