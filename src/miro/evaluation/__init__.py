@@ -11,14 +11,18 @@
   comparison with the paper.
 """
 
-from miro.evaluation import metrics, per_fov, stats, tables
+from miro.evaluation import geometric, metrics, partition, per_fov, stats, tables
+from miro.evaluation.geometric import *  # noqa: F403
 from miro.evaluation.metrics import *  # noqa: F403
+from miro.evaluation.partition import *  # noqa: F403
 from miro.evaluation.per_fov import *  # noqa: F403
 from miro.evaluation.stats import *  # noqa: F403
 from miro.evaluation.tables import *  # noqa: F403
 
 __all__ = [
+    *geometric.__all__,
     *metrics.__all__,
+    *partition.__all__,
     *per_fov.__all__,
     *stats.__all__,
     *tables.__all__,

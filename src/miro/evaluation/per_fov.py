@@ -15,7 +15,8 @@ import pandas as pd
 
 from miro.data.io import read_localizations
 from miro.errors import MiroInputError
-from miro.evaluation import metrics
+from miro.evaluation.geometric import jic
+from miro.evaluation.metrics import METRICS, evaluate
 
 __all__ = ["evaluate_fovs", "summarize_by", "jic_by_distance"]
 
@@ -51,11 +52,11 @@ def evaluate_fovs(
             raise MiroInputError(
                 f"{fov_files[fov]}: {len(table)} localizations but {len(predicted)} labels; recompute the labels"
             )
-        scores = metrics.evaluate(
+        scores = evaluate(
             table[["x", "y"]].to_numpy(), table["index"].to_numpy(), predicted, rmse_convention=rmse_convention
         )
         rows.append({"fov": fov, **scores})
-    return pd.DataFrame(rows, columns=["fov", *metrics.METRICS])
+    return pd.DataFrame(rows, columns=["fov", *METRICS])
 
 
 def summarize_by(per_fov: pd.DataFrame, keys: list[str], metric: str) -> pd.DataFrame:
@@ -100,7 +101,7 @@ def jic_by_distance(
                     "distance_sigma": float(distance),
                     "fov": int(fov),
                     "method": method,
-                    "JIc": metrics.jic(xy, truth, predicted),
+                    "JIc": jic(xy, truth, predicted),
                     "n_true": int(np.unique(truth[truth > 0]).size),
                     "n_predicted": int(np.unique(predicted[predicted > 0]).size),
                 }

@@ -44,21 +44,23 @@ import pandas as pd
 
 from miro._validation import as_cloud, check_choice, grid_values
 from miro.errors import MiroInputError
-from miro.evaluation import metrics as _metrics
+from miro.evaluation.geometric import iou, jic, rmse_xy, rmsre_n
+from miro.evaluation.metrics import HIGHER_IS_BETTER, METRICS
+from miro.evaluation.partition import ami, ari, ari_c, ari_dagger
 from miro.inference.clustering import dbscan_labels
 
 __all__ = ["TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "metric_function", "metric_target"]
 
 
 _FUNCTIONS = {
-    "ARI_dagger": lambda xy, t, p: _metrics.ari_dagger(t, p),
-    "IoU": lambda xy, t, p: _metrics.iou(xy, t, p),
-    "JIc": lambda xy, t, p: _metrics.jic(xy, t, p),
-    "RMSRE_N": lambda xy, t, p: _metrics.rmsre_n(xy, t, p),
-    "RMSE_xy": lambda xy, t, p: _metrics.rmse_xy(xy, t, p),
-    "AMI": lambda xy, t, p: _metrics.ami(t, p),
-    "ARI_c": lambda xy, t, p: _metrics.ari_c(t, p),
-    "ARI": lambda xy, t, p: _metrics.ari(t, p),
+    "ARI_dagger": lambda xy, t, p: ari_dagger(t, p),
+    "IoU": lambda xy, t, p: iou(xy, t, p),
+    "JIc": lambda xy, t, p: jic(xy, t, p),
+    "RMSRE_N": lambda xy, t, p: rmsre_n(xy, t, p),
+    "RMSE_xy": lambda xy, t, p: rmse_xy(xy, t, p),
+    "AMI": lambda xy, t, p: ami(t, p),
+    "ARI_c": lambda xy, t, p: ari_c(t, p),
+    "ARI": lambda xy, t, p: ari(t, p),
 }
 
 
@@ -105,8 +107,8 @@ def metric_function(metric) -> tuple[Callable, bool, str]:
 
         return combined, True, "+".join(names)
     if isinstance(metric, str):
-        check_choice(metric, _metrics.METRICS, "metric")
-        return _FUNCTIONS[metric], bool(_metrics.HIGHER_IS_BETTER[metric]), metric
+        check_choice(metric, METRICS, "metric")
+        return _FUNCTIONS[metric], bool(HIGHER_IS_BETTER[metric]), metric
     if isinstance(metric, tuple) and len(metric) == 2 and callable(metric[0]):
         fn, higher = metric
         return fn, bool(higher), getattr(fn, "__name__", "custom")
@@ -127,7 +129,7 @@ def metric_target(metric) -> tuple[dict[str, float], str] | None:
     target = {}
     for key, value in metric.items():
         if key not in _FUNCTIONS:
-            raise MiroInputError(f"metric: target key {key!r} is not a metric; use names from {', '.join(_metrics.METRICS)}")
+            raise MiroInputError(f"metric: target key {key!r} is not a metric; use names from {', '.join(METRICS)}")
         if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not math.isfinite(value):
             raise MiroInputError(f"metric: target {key}: expected a finite number (the published score), got {value!r}")
         target[key] = float(value)
