@@ -6,6 +6,8 @@ argument), the problem and the fix. The command line and the workflow scripts
 print that line alone, never a traceback.
 """
 
+__all__ = ["MiroInputError"]
+
 
 class MiroInputError(ValueError):
     """A file or value given to MIRO cannot be used; the message says why and what to do."""
