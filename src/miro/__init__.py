@@ -74,4 +74,5 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
+    """The module's names and the entry points, imported or not."""
     return sorted({*globals(), *_ENTRY_POINTS})

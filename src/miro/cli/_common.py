@@ -22,6 +22,7 @@ __all__ = [
 
 
 def positive(kind, name):
+    """An argparse type: ``kind(text)``, finite and > 0 (``name`` in the message)."""
     def parse(text):
         try:
             value = kind(text)
@@ -35,6 +36,7 @@ def positive(kind, name):
 
 
 def non_negative(text):
+    """The argparse type of ``--overlap``: a finite number of nm >= 0."""
     try:
         value = float(text)
     except ValueError:
@@ -45,6 +47,7 @@ def non_negative(text):
 
 
 def input_options(parser) -> None:
+    """The options that say how to read localization files (format, pixel size, unit, unit check)."""
     group = parser.add_argument_group("input files")
     group.add_argument(
         "--format",
@@ -73,6 +76,7 @@ def input_options(parser) -> None:
 
 
 def output_options(parser) -> None:
+    """``--quiet`` and ``--progress``/``--no-progress``."""
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     bars = parser.add_mutually_exclusive_group()
     bars.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show progress bars (default: on a terminal)")
@@ -85,11 +89,13 @@ def progress(args) -> bool | None:
 
 
 def say(args, message: str) -> None:
+    """Print ``message`` unless ``--quiet``."""
     if not getattr(args, "quiet", False):
         print(message)
 
 
 def read_localization_file(path, args, require_labels=False) -> pd.DataFrame:
+    """:func:`miro.data.io.read_localizations` with the input options of ``args``."""
     from miro.data.io import read_localizations
 
     return read_localizations(
@@ -103,6 +109,7 @@ def read_localization_file(path, args, require_labels=False) -> pd.DataFrame:
 
 
 def torch_device(name: str):
+    """The device of ``--device`` (``auto``: a GPU if there is one); one-line errors for unknown or absent devices."""
     import torch
 
     if name == "auto":

@@ -118,6 +118,7 @@ def cluster_table(xy_nm, labels) -> pd.DataFrame:
 
 
 def run(args) -> int:
+    """Run ``miro cluster``: read, cluster (MIRO + DBSCAN or plain DBSCAN), write labels and the cluster table."""
     from miro.data.io import write_csv
     from miro.inference.clustering import dbscan_labels
 

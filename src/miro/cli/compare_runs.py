@@ -6,6 +6,7 @@ __all__: list[str] = []
 
 
 def run(args) -> int:
+    """Run ``miro compare-runs``; exit status 1 when any output differs."""
     from miro.provenance import compare_runs, format_comparison
 
     comparison = compare_runs(args.run_a, args.run_b)

@@ -42,6 +42,7 @@ def _read_label_table(path) -> pd.DataFrame:
 
 
 def run(args) -> int:
+    """Run ``miro evaluate``: print the eight scores (a table, or JSON)."""
     from miro.evaluation import METRICS, evaluate
 
     pred_table = _read_label_table(args.pred)

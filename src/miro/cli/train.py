@@ -15,6 +15,7 @@ __all__: list[str] = []
 
 
 def run(args) -> int:
+    """Run ``miro train``: build a training set from the FOVs, train, write the checkpoint."""
     import torch
 
     from miro.nn.model import MIRO
