@@ -1,6 +1,5 @@
 """MIRO training (miro.training): the loss by hand, determinism, exact resume, variants."""
 
-import logging
 import math
 
 import numpy as np
@@ -12,7 +11,9 @@ from torch_geometric.data import Batch, Data
 from miro.errors import MiroInputError
 from miro.nn.model import MIRO
 from miro.training import training_sets as ts
-from miro.training import balanced_class_weights, miro_loss, nd_loss, read_loss_log, train
+from miro.nn.device import resolve_device
+from miro.plotting.loss_curve import LossCurve
+from miro.training import LossLog, balanced_class_weights, miro_loss, nd_loss, read_loss_log, train
 
 
 R = 0.2
@@ -124,7 +125,8 @@ def test_same_seed_same_curve_and_resume_is_exact(graphs, tmp_path):
     train(_model(), graphs, epochs=1, checkpoint_dir=ckpt, **kw)
     torch.rand(5)
     np.random.rand(5)
-    resumed, hist_resumed = train(_model(seed=99), graphs, epochs=2, checkpoint_dir=ckpt, loss_log=tmp_path / "loss.tsv", **kw)
+    callbacks = [LossLog(tmp_path / "loss.tsv"), LossCurve(tmp_path / "loss.png")]
+    resumed, hist_resumed = train(_model(seed=99), graphs, epochs=2, checkpoint_dir=ckpt, callbacks=callbacks, **kw)
     assert all(torch.equal(a, b) for a, b in zip(_weights(full), _weights(resumed)))
     assert [h["loss"] for h in hist_resumed] == [h["loss"] for h in hist_full]
     assert [row["epoch"] for row in read_loss_log(tmp_path / "loss.tsv")] == [1, 2]
@@ -160,13 +162,16 @@ def test_multiscale_and_classification_training_run(graphs):
         train(_model(), graphs, epochs=1, connectivity_radius=R, seed=0, progress=False, variant="multiscale")
 
 
-def test_cuda_falls_back_to_cpu_with_warning(graphs, caplog):
-    if torch.cuda.is_available():
-        pytest.skip("a GPU is present")
-    with caplog.at_level(logging.WARNING, logger="miro.training"):
-        model, _ = train(_model(), graphs[:2], epochs=1, connectivity_radius=R, seed=0, device="cuda", progress=False)
-    assert "CUDA is not available" in caplog.text
-    assert next(model.parameters()).device.type == "cpu"
+def test_one_device_policy(graphs):
+    """auto: a GPU when one is visible, else the CPU; CUDA asked for where none is visible: an error."""
+    model, _ = train(_model(), graphs[:2], epochs=1, connectivity_radius=R, seed=0, progress=False)
+    assert next(model.parameters()).device == resolve_device("auto")
+    assert resolve_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(MiroInputError, match="no CUDA GPU is visible"):
+            train(_model(), graphs[:2], epochs=1, connectivity_radius=R, seed=0, device="cuda", progress=False)
+    with pytest.raises(MiroInputError, match="unknown device"):
+        resolve_device("tpu")
 
 
 @pytest.mark.gpu

@@ -9,7 +9,7 @@ import sys
 import torch
 
 from miro.errors import MiroInputError
-from miro.training import resolve_device
+from miro.nn.device import resolve_device
 
 
 def run(main, smk):
@@ -31,8 +31,8 @@ def set_torch_threads(smk):
 
 
 def job_device(smk):
-    """CUDA when the job was given a GPU and one is visible, else the CPU."""
-    return str(resolve_device("cuda" if smk.resources.get("gpu", 0) else "cpu"))
+    """A GPU when the job was given one and one is visible, else the CPU."""
+    return str(resolve_device("auto" if smk.resources.get("gpu", 0) else "cpu"))
 
 
 def chosen_dbscan(path):

@@ -13,7 +13,8 @@ from miro.data.download import sha256_of
 from miro.errors import MiroInputError
 from miro.nn.model import MIRO
 from miro.nn.weights import save_checkpoint
-from miro.training import completed_epochs, train
+from miro.plotting.loss_curve import LossCurve
+from miro.training import LossLog, completed_epochs, train
 from miro.training.cost import estimate_training_seconds, format_duration
 from miro.training.training_sets import load_training_set
 
@@ -42,7 +43,7 @@ def main(smk):
         epochs=settings["epochs"], batch_size=settings["batch_size"], lr=settings["lr"],
         connectivity_radius=radius, seed=settings["seed"], device=device,
         checkpoint_dir=checkpoint_dir, resume=True, progress=False,
-        loss_log=smk.output.loss, loss_plot=smk.output.curve, class_balance=variant["class_balance"], **loss,
+        callbacks=[LossLog(smk.output.loss), LossCurve(smk.output.curve)], class_balance=variant["class_balance"], **loss,
     )
     save_checkpoint(model.cpu(), smk.output.model, connectivity_radius=radius,
                     metadata={"scenario": smk.wildcards.scenario, "training": settings, "device": device})

@@ -109,15 +109,11 @@ def read_localization_file(path, args, require_labels=False) -> pd.DataFrame:
 
 
 def torch_device(name: str):
-    """The device of ``--device`` (``auto``: a GPU if there is one); one-line errors for unknown or absent devices."""
-    import torch
+    """The device of ``--device`` by :func:`miro.nn.device.resolve_device` (``auto``: a GPU if
+    there is one); one-line errors for unknown or absent devices."""
+    from miro.nn.device import resolve_device
 
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
-        device = torch.device(name)
-    except RuntimeError:
-        raise MiroInputError(f"--device: unknown device {name!r}; use cpu, cuda, cuda:1 or auto") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise MiroInputError(f"--device {name}: no CUDA GPU is available here; use --device cpu")
-    return device
+        return resolve_device(name)
+    except MiroInputError as error:
+        raise MiroInputError(f"--{error}") from None

@@ -34,8 +34,8 @@ import torch
 
 from miro._validation import check_count
 from miro.errors import MiroInputError
-from miro.training.loop import resolve_device
-from miro.training.losses import training_step
+from miro.nn.device import resolve_device
+from miro.training.loop import training_step
 
 __all__ = ["TrainingCost", "estimate_training_seconds", "format_duration"]
 

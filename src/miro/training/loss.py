@@ -43,7 +43,7 @@ from torch import Tensor
 from miro._validation import check_choice
 from miro.errors import MiroInputError
 
-__all__ = ["VARIANTS", "nd_loss", "miro_loss", "training_step", "balanced_class_weights"]
+__all__ = ["VARIANTS", "nd_loss", "miro_loss", "balanced_class_weights"]
 
 VARIANTS = ("standard", "multiscale", "classification")
 
@@ -171,19 +171,6 @@ def miro_loss(
     if return_parts:
         return total, parts
     return total
-
-
-def training_step(model, optimizer, batch, connectivity_radius: float, *, num_steps: int, **loss_settings) -> Tensor:
-    """One optimisation step on ``batch`` (already on the model's device): forward
-    over ``num_steps`` recurrent steps, :func:`miro_loss` with ``loss_settings``
-    (``nd_weight``, ``variant``, ``cutoff_step``, ``class_weight``,
-    ``class_weights``), backward, ``optimizer.step()``. Returns the detached loss."""
-    optimizer.zero_grad(set_to_none=True)
-    outputs = model(batch.x, batch.edge_index, batch.edge_attr, num_steps=num_steps)
-    loss = miro_loss(outputs, batch, connectivity_radius, **loss_settings)
-    loss.backward()
-    optimizer.step()
-    return loss.detach()
 
 
 def balanced_class_weights(graphs, num_classes: int) -> Tensor:
