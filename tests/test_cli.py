@@ -14,7 +14,8 @@ import torch
 from sklearn.metrics import adjusted_rand_score
 from test_formats import PIXEL_NM, make_table, write_picasso, write_plain, write_smap, write_thunderstorm
 
-from miro.cli import RELEASED_MODELS, cluster_table, main, released_defaults
+from miro.cli import cluster_table, main
+from miro.data.released import released_model
 
 
 @pytest.fixture(scope="module")
@@ -114,16 +115,20 @@ def test_cluster_table_geometry():
     assert len(cluster_table(xy, np.zeros(len(xy), int))) == 0
 
 
-def test_released_defaults_match_authors_metadata(authors_dir):
+def test_released_settings_match_authors_metadata(authors_dir):
+    """Every released file: R, K and MIRO + DBSCAN parameters of the shipped manifest are the authors' metadata."""
     meta = json.loads((authors_dir / "benchmark-metadata.json").read_text())
+    released = [path.name for path in (authors_dir / "benchmark-models").glob("*.pt")]
     for key, entry in meta.items():
         name = Path(entry["checkpoint"]).name
-        radius, steps, eps, min_samples = released_defaults(name)
-        assert radius == entry["builder_kwargs"]["connectivity_radius"]
-        assert steps == entry["recurrent_iterations"]
-        assert eps == entry["MIRO_DBSCAN_params"]["eps"] and min_samples == entry["MIRO_DBSCAN_params"]["min_samples"]
-    assert len(RELEASED_MODELS) == len(meta)
-    assert released_defaults("my_model.pt") is None
+        if name not in released:  # Scenario 7: no file was released
+            assert released_model(name) is None
+            continue
+        model = released_model(name)
+        assert model.benchmark == key and model.connectivity_radius == entry["builder_kwargs"]["connectivity_radius"]
+        assert model.num_steps == entry["recurrent_iterations"]
+        assert model.dbscan == entry["MIRO_DBSCAN_params"]
+    assert len(released) == 16 and released_model("my_model.pt") is None
 
 
 # --------------------------------------------------------------------------- evaluate

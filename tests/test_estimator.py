@@ -45,7 +45,7 @@ def test_tiled_labels_are_tiled_miro_dbscans(fov, weights):
 
 
 def test_settings_from_released_row_params_file_and_arguments(tmp_path, weights):
-    released = MiroDBSCAN.from_files(weights, released=S8)
+    released = MiroDBSCAN.from_files(weights)  # recognised by its file name in the released-weights manifest
     assert (released.connectivity_radius, released.num_steps, released.eps, released.min_samples) == (0.2, 12, 40.62, 4)
     params = tmp_path / "MIRO.json"
     params.write_text(json.dumps({"chosen": {"eps": 30.0, "min_samples": 6}, "squeezed": {"connectivity_radius": 0.2, "num_steps": 10, "step": 4}}))
@@ -63,10 +63,12 @@ def test_is_a_scikit_learn_estimator(weights):
 
 
 def test_bad_settings_are_one_line(tmp_path, weights, fov):
+    renamed = tmp_path / "renamed.pt"  # not a released file name: no settings of its own
+    renamed.write_bytes(weights.read_bytes())
     with pytest.raises(MiroInputError, match="eps and min_samples are needed"):
-        MiroDBSCAN.from_files(weights, connectivity_radius=0.2).fit(fov)
+        MiroDBSCAN.from_files(renamed, connectivity_radius=0.2).fit(fov)
     with pytest.raises(MiroInputError, match="no connectivity radius"):
-        MiroDBSCAN.from_files(weights)
+        MiroDBSCAN.from_files(renamed)
     bad = tmp_path / "bad.json"
     bad.write_text("{}")
     with pytest.raises(MiroInputError, match="not a DBSCAN parameters file"):

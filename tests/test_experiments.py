@@ -168,7 +168,7 @@ def test_bad_config_is_one_config_line(overlay, message):
 def test_released_models_settings_come_from_the_manifest(paper):
     from miro.data.released import released_models
 
-    models = released_models(REPO / "config" / "miro-weights-manifest.tsv")
+    models = released_models(REPO / "src" / "miro" / "data" / "released-weights.tsv")
     assert len(models) == 16 and {m.benchmark for m in models.values()} >= {"Ground Truth - Scenario 8", "Multiple Blinking - Scenario 9"}
     s8 = models["model_scenario_8.pt"]
     assert (s8.connectivity_radius, s8.num_steps, s8.eps, s8.min_samples) == (0.2, 12, 40.62, 4)

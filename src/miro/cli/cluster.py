@@ -9,16 +9,7 @@ import numpy as np
 import pandas as pd
 
 from miro.cli._common import input_options, non_negative, output_options, positive, progress, read_localization_file, say, torch_device
-from miro.cli.models import (
-    DEFAULT_DBSCAN_EPS,
-    DEFAULT_DBSCAN_MIN_SAMPLES,
-    DEFAULT_EPS,
-    DEFAULT_MIN_SAMPLES,
-    DEFAULT_RADIUS,
-    DEFAULT_STEPS,
-    MODEL_SOURCES,
-    released_defaults,
-)
+from miro.cli.models import DEFAULT_DBSCAN_EPS, DEFAULT_DBSCAN_MIN_SAMPLES, DEFAULT_MODEL, MODEL_SOURCES
 from miro.errors import MiroInputError
 
 __all__ = ["cluster_table"]
@@ -158,58 +149,44 @@ def run(args) -> int:
 
 
 def _miro_labels(args, xy) -> np.ndarray:
+    """MIRO + DBSCAN labels with the settings of the command line, else of the model: our
+    checkpoint's metadata, a released model's row of the manifest, else Scenario 8's."""
+    from miro.data.released import released_model
+    from miro.inference.estimator import MiroDBSCAN
     from miro.nn.weights import load_checkpoint
 
-    model, meta = load_checkpoint(args.model)
-    released = released_defaults(args.model)
-    ours = "connectivity_radius" in meta  # written by miro.nn.weights.save_checkpoint
-    if ours:
+    _, meta = load_checkpoint(args.model)
+    released = released_model(args.model)
+    if "connectivity_radius" in meta:  # written by miro.nn.weights.save_checkpoint
         origin = "checkpoint metadata"
-        radius = meta.get("connectivity_radius") or DEFAULT_RADIUS
-        steps = meta.get("num_steps") or DEFAULT_STEPS
-        eps = meta.get("eps") or DEFAULT_EPS
-        min_samples = meta.get("min_samples") or DEFAULT_MIN_SAMPLES
-        tile = meta.get("fov_size_nm") or 2000.0
     elif released is not None:
         origin = f"released model {Path(args.model).name}"
-        radius, steps, eps, min_samples = released
-        tile = 2000.0
     else:
         origin = "Scenario 8 defaults"
-        radius, steps, eps, min_samples, tile = DEFAULT_RADIUS, DEFAULT_STEPS, DEFAULT_EPS, DEFAULT_MIN_SAMPLES, 2000.0
-    radius = args.radius if args.radius is not None else float(radius)
-    steps = args.steps if args.steps is not None else int(steps)
-    eps = args.eps if args.eps is not None else float(eps)
-    min_samples = args.min_samples if args.min_samples is not None else int(min_samples)
-    tile = args.tile_size if args.tile_size is not None else float(tile)
+    tile = args.tile_size if args.tile_size is not None else float(meta.get("fov_size_nm") or 2000.0)
     if args.overlap >= tile:
         raise MiroInputError(f"--overlap {args.overlap:g} nm must be smaller than the tile size {tile:g} nm")
-    device = torch_device(args.device)
-    say(
-        args,
-        f"MIRO: R {radius:g} ({radius * tile:g} nm), K {steps}, eps {eps:g} nm, min_samples {min_samples}, "
-        f"tiles {tile:g} nm overlapping {args.overlap:g} nm, device {device} (defaults from {origin})",
-    )
-    if args.whole_fov:
-        from miro.inference import miro_dbscan
-
-        return miro_dbscan(model.to(device), xy, radius, eps, min_samples, num_steps=steps, device=device)
-    from miro.inference.tiling import tiled_miro_dbscan
-
-    return tiled_miro_dbscan(
-        model,
-        xy,
-        radius,
-        eps,
-        min_samples,
+    given = dict(connectivity_radius=args.radius, num_steps=args.steps, eps=args.eps, min_samples=args.min_samples)
+    clusterer = MiroDBSCAN.from_files(
+        args.model,
+        released=released or released_model(DEFAULT_MODEL),
+        tiling=not args.whole_fov,
         tile_size_nm=tile,
         overlap_nm=args.overlap,
-        num_steps=steps,
         batch_tiles=args.batch_tiles,
-        device=device,
+        device=torch_device(args.device),
         progress=progress(args),
         workers=args.workers,
+        **{key: value for key, value in given.items() if value is not None},
     )
+    radius = clusterer.connectivity_radius
+    say(
+        args,
+        f"MIRO: R {radius:g} ({radius * tile:g} nm), K {clusterer.num_steps}, eps {clusterer.eps:g} nm, "
+        f"min_samples {clusterer.min_samples}, tiles {tile:g} nm overlapping {args.overlap:g} nm, "
+        f"device {clusterer.device} (defaults from {origin})",
+    )
+    return clusterer.fit_predict(xy)
 
 
 def add_parser(commands) -> None:

@@ -1,6 +1,6 @@
 """The authors' released benchmark models and the settings they run with.
 
-One table, ``config/miro-weights-manifest.tsv``, lists every released file
+One table, ``released-weights.tsv`` beside this module (package data), lists every released file
 ``model_scenario_<n>[_blinking].pt`` of DeepTrackAI/MIRO (``benchmark/models``)
 with its checksum and, from the authors' ``benchmark-metadata.json``, the
 benchmark folder it was trained for, its connectivity radius :math:`R`
@@ -14,13 +14,17 @@ the command line reads its defaults from it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from miro.errors import MiroInputError
 
-__all__ = ["ReleasedModel", "released_models"]
+__all__ = ["RELEASED_WEIGHTS_MANIFEST", "ReleasedModel", "released_model", "released_models"]
+
+#: The manifest of the released weights shipped with the package.
+RELEASED_WEIGHTS_MANIFEST = Path(__file__).with_name("released-weights.tsv")
 
 SETTINGS_COLUMNS = ["benchmark", "connectivity_radius", "num_steps", "eps", "min_samples"]
 
@@ -46,7 +50,7 @@ def _number(text: str):
     return int(text) if text.lstrip("-").isdigit() else float(text)
 
 
-def released_models(path) -> dict:
+def released_models(path=RELEASED_WEIGHTS_MANIFEST) -> dict:
     """File name -> :class:`ReleasedModel` of every row of a released-weights manifest."""
     path = Path(path)
     try:
@@ -67,3 +71,14 @@ def released_models(path) -> dict:
         )
         for row in table.itertuples()
     }
+
+
+@cache
+def _shipped() -> dict:
+    return released_models()
+
+
+def released_model(model_path) -> ReleasedModel | None:
+    """The settings of a released model recognised by its file name
+    (``model_scenario_<n>[_blinking].pt``, as released); None for any other file."""
+    return _shipped().get(Path(model_path).name)

@@ -130,12 +130,15 @@ class MiroDBSCAN(ClusterMixin, BaseEstimator):
         Settings are taken, first found first: ``settings`` given here; the workflow's
         parameters file ``params_path`` (its ``chosen`` eps / min_samples and the
         ``squeezed`` R, K and step); our checkpoint's metadata (``connectivity_radius``,
-        ``num_steps``, ``eps``, ``min_samples``); the row of ``released``
-        (a :class:`miro.data.released.ReleasedModel`) for the authors' files.
+        ``num_steps``, ``eps``, ``min_samples``); ``released`` (a
+        :class:`miro.data.released.ReleasedModel`), by default the row of the authors'
+        file of that name in the released-weights manifest.
         """
+        from miro.data.released import released_model
         from miro.nn.weights import load_checkpoint
 
         found = {}
+        released = released if released is not None else released_model(model_path)
         if released is not None:
             found.update(
                 connectivity_radius=released.connectivity_radius,
