@@ -1,33 +1,13 @@
 """miro.experiments: a config resolved into scenarios and studies, without Snakemake runs."""
 
-import copy
-from pathlib import Path
-
 import pytest
 import yaml
-from snakemake.utils import update_config, validate
 
+from conftest import REPO
+from conftest import resolve_config as experiment
 from miro.errors import MiroInputError
-from miro.experiments import Experiment, check_scenario_sources
 
-REPO = Path(__file__).resolve().parents[1]
-SCHEMA = str(REPO / "workflow" / "schemas" / "config.schema.yaml")
 DEFAULTS = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-
-
-def experiment(*overlays):
-    """The Experiment of config/config.yaml overlaid by `overlays` (paths or YAML text), as the workflow resolves it."""
-    config = copy.deepcopy(DEFAULTS)
-    for overlay in overlays:
-        update_config(config, yaml.safe_load(overlay.read_text() if isinstance(overlay, Path) else overlay))
-    check_scenario_sources(config)
-    if config.get("figure4a", {}) is None:
-        del config["figure4a"]
-        validate(config, SCHEMA, set_default=True)
-        config["figure4a"] = None
-    else:
-        validate(config, SCHEMA, set_default=True)
-    return Experiment.from_config(config, REPO)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import BENCHMARK, REPO
+from conftest import BENCHMARK, REPO, resolve_config
 from miro.analysis.nanoclusters import (
     CLUSTER_COLUMNS,
     cluster_statistics,
@@ -193,21 +193,15 @@ def nanoclusters_config(tmp_path, datasets):
     ids=["no-source", "two-sources", "unknown-folder", "missing-file"],
 )
 def test_bad_nanoclusters_dataset_stops_at_parse_time(tmp_path, dataset, message):
-    config = nanoclusters_config(tmp_path, [dataset])
-    result = snakemake("--list-rules", "--directory", str(tmp_path), "--configfile", str(SIMULATED), str(config), check=False)
-    assert result.returncode != 0
-    assert message in result.stdout + result.stderr
+    with pytest.raises(MiroInputError, match="^config: nanoclusters.datasets: x") as error:
+        resolve_config(SIMULATED, nanoclusters_config(tmp_path, [dataset]))
+    assert message in str(error.value)
 
 
-def test_nanoclusters_rule_only_when_enabled(tmp_path):
-    def rules(*configs):
-        return snakemake("--list-rules", "--directory", str(tmp_path), "--configfile", *map(str, configs)).stdout.split()
-
-    assert "nanoclusters" in rules(REPO / "config" / "config.yaml")
-    assert "nanoclusters" not in rules(REPO / "config" / "baseline.yaml")  # needs MIRO
-    off = tmp_path / "off.yaml"
-    off.write_text("nanoclusters: null\n")
-    assert "nanoclusters" not in rules(REPO / "config" / "config.yaml", off)
+def test_nanoclusters_rule_only_when_enabled():
+    assert resolve_config().nanoclusters is not None
+    assert resolve_config(REPO / "config" / "baseline.yaml").nanoclusters is None  # needs MIRO
+    assert resolve_config("nanoclusters: null\n").nanoclusters is None
 
 
 @pytest.mark.slow

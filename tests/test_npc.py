@@ -21,7 +21,7 @@ from miro.data.download import sha256_of
 from miro.data.simulation import npc
 from miro.errors import MiroInputError
 
-from conftest import REPO
+from conftest import REPO, resolve_config
 from test_workflow import snakemake
 
 NUP96_CONFIG = REPO / "tests" / "config" / "nup96.yaml"
@@ -204,17 +204,15 @@ def test_nup96_pipeline_on_simulated_sml(tmp_path):
     assert "Nothing to be done" in again.stdout + again.stderr
 
 
-def test_nup96_off_or_misconfigured(tmp_path):
-    off = tmp_path / "off.yaml"
-    off.write_text(NUP96_CONFIG.read_text() + "nup96: null\n")
-    dry = snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(off))
-    assert "rule nup96:" not in dry.stdout and "rule train:" in dry.stdout
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(
+def test_nup96_off_or_misconfigured():
+    assert resolve_config(NUP96_CONFIG).nup96 is not None
+    off = resolve_config(NUP96_CONFIG, "nup96: null\n")
+    assert off.nup96 is None and "results/figures/nup96/figure5.png" not in off.final_outputs()
+    bad = (
         "methods: [DBSCAN, MIRO]\nfigure4a: null\nnanoclusters: null\nnup96: {model_scenario: pairs}\nscenarios:\n"
         "  - {id: pairs, simulator: cluster_pairs, simulation: {separation: [1, 4]}, dbscan: {eps: 20, min_samples: 5},\n"
         "     miro: {connectivity_radius: 0.05, num_steps: 2, dbscan: {eps: 10, min_samples: 5},\n"
         "            training_set: {builder: simulated, dataset_size: 2}}}\n"
     )
-    result = snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(bad), check=False)
-    assert result.returncode != 0 and "nup96.model_scenario 'pairs' must be a multiscale scenario" in result.stdout + result.stderr
+    with pytest.raises(MiroInputError, match="nup96.model_scenario 'pairs' must be a multiscale scenario"):
+        resolve_config(bad)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import AUTHORS, BENCHMARK, REPO
+from conftest import AUTHORS, BENCHMARK, REPO, resolve_config
 
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 TINY = REPO / "tests" / "config" / "tiny.yaml"
@@ -224,16 +224,13 @@ def test_bad_config_is_reported(tmp_path, content, message):
     assert message in result.stdout + result.stderr
 
 
-def test_default_config_simulates_table1_rows_and_figure4a(tmp_path):
-    result = snakemake("-n", "--cores", "1", "--directory", str(tmp_path))
-    for name in ("simulate_dataset", "figure4a", "resources/simulated/cshape", "resources/simulated/rings"):
-        assert name in result.stdout
-    baseline = snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(REPO / "config" / "baseline.yaml"))
-    assert "figure4a" not in baseline.stdout  # needs MIRO
-    off = tmp_path / "off.yaml"
-    off.write_text("figure4a: null\n")
-    assert "figure4a" not in snakemake("-n", "--cores", "1", "--directory", str(tmp_path), "--configfile", str(off)).stdout
-    assert "simulate_dataset" in baseline.stdout
+def test_default_config_simulates_table1_rows_and_figure4a():
+    paper = resolve_config()
+    assert {"cshape", "rings"} <= set(paper.simulated) and paper.figure4a is not None
+    assert "results/figures/figure4a.png" in paper.final_outputs()
+    baseline = resolve_config(REPO / "config" / "baseline.yaml")
+    assert baseline.figure4a is None and {"cshape", "rings"} <= set(baseline.simulated)  # Figure 4a needs MIRO
+    assert resolve_config("figure4a: null\n").figure4a is None
 
 
 def test_simulated_training_set_uses_fresh_simulator_fovs(tmp_path):
