@@ -1,6 +1,11 @@
-"""Shared fixtures: paths to the read-only data in ../shared/data, and a config resolved as the workflow does."""
+"""Shared fixtures: paths to the read-only data in ../shared/data, a config resolved as the workflow does,
+Snakemake runs of the workflow, and the simulated Scenario 2 run that several end-to-end tests share."""
 
 import copy
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +16,34 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 BENCHMARK = SHARED_DATA / "nieves2023-benchmark"
 AUTHORS = SHARED_DATA / "miro-authors"
+SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+# a simulated scenario (Nieves Scenario 2 by miro.data.simulation.benchmark) added by a config file only
+SIMULATED = REPO / "tests" / "config" / "simulated_scenario2.yaml"
+
+
+def snakemake(*args, cwd=REPO, check=True):
+    """``snakemake --snakefile Snakefile *args`` in a subprocess; raises with the log's tail when it fails and ``check``."""
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(
+        [*SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), *args],
+        cwd=cwd, env=env, capture_output=True, text=True,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    return result
+
+
+def jobs_run(result):
+    """The rules of the jobs that a :func:`snakemake` run started, read from its log."""
+    return set(re.findall(r"^(?:local)?rule (\w+):$", result.stdout + result.stderr, flags=re.MULTILINE))
+
+
+def local_urls():
+    """--config values that make the workflow download from the local copies in ../shared/data."""
+    return [
+        f"benchmark_base_url={BENCHMARK.as_uri()}",
+        f"released_weights_base_url={(AUTHORS / 'benchmark-models').as_uri()}",
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +60,18 @@ def authors_dir() -> Path:
     if not AUTHORS.is_dir():
         pytest.skip(f"authors' files not found at {AUTHORS}")
     return AUTHORS
+
+
+@pytest.fixture(scope="session")
+def simulated_run(tmp_path_factory):
+    """The whole tests/config/simulated_scenario2.yaml workflow (data, training, tables, Figure 4a),
+    run once per session with --cores 2, no GPU and the local download URLs: (run folder, result).
+    Tests that add targets run them in this folder (tests/test_nanoclusters.py: with its extra
+    config file, which adds rules and changes no other job, so only the new jobs run)."""
+    folder = tmp_path_factory.mktemp("simulated-scenario2")
+    result = snakemake("--cores", "2", "--directory", str(folder), "--configfile", str(SIMULATED),
+                       "--resources", "gpu=0", "--config", *local_urls())
+    return folder, result
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import BENCHMARK, REPO, resolve_config
+from conftest import BENCHMARK, REPO, SIMULATED, jobs_run, local_urls, resolve_config, snakemake
 from miro.analysis.nanoclusters import (
     CLUSTER_COLUMNS,
     cluster_statistics,
@@ -21,7 +21,6 @@ from miro.analysis.nanoclusters import (
     summarize_clusters,
 )
 from miro.errors import MiroInputError
-from test_workflow import SIMULATED, snakemake
 
 
 def gaussian_clusters(rng, centres, n, sd):
@@ -205,12 +204,14 @@ def test_nanoclusters_rule_only_when_enabled():
 
 
 @pytest.mark.slow
-def test_nanoclusters_of_fgfr1_and_a_user_file(tmp_path):
-    """The FGFR1 benchmark fields and a user's CSV, clustered with the model of a simulated scenario."""
+def test_nanoclusters_of_fgfr1_and_a_user_file(simulated_run, tmp_path):
+    """The FGFR1 benchmark fields and a user's CSV, clustered with the model of a simulated scenario
+    (conftest.simulated_run's: the nanoclusters targets run in that folder and train nothing again)."""
     if not BENCHMARK.is_dir():
         pytest.skip(f"benchmark data not found at {BENCHMARK}")
     from miro.data.simulation import integrin
 
+    run, _ = simulated_run
     cell = tmp_path / "my cell.csv"
     integrin(0, n_clusters=40, fov=2000)[["x", "y"]].to_csv(cell, index=False)
     config = nanoclusters_config(
@@ -219,9 +220,12 @@ def test_nanoclusters_of_fgfr1_and_a_user_file(tmp_path):
     )
     targets = [f"results/{kind}" for name in ("fgfr1", "cell")
                for kind in (f"figures/nanoclusters/{name}.png", f"tables/nanoclusters/{name}_summary.csv")]
-    snakemake(*targets, "--cores", "2", "--directory", str(tmp_path), "--configfile", str(SIMULATED), str(config),
-              "--resources", "gpu=0", "--config", f"benchmark_base_url={BENCHMARK.as_uri()}")
-    results = tmp_path / "results"
+    result = snakemake(*targets, "--cores", "2", "--directory", str(run), "--configfile", str(SIMULATED), str(config),
+                       "--resources", "gpu=0", "--config", *local_urls())
+    # the simulated scenario's jobs are done: only the nanoclusters jobs (and the FGFR1 download) run
+    ran = jobs_run(result)
+    assert "nanoclusters" in ran and ran <= {"nanoclusters", "download_benchmark"}, (result.stdout + result.stderr)[-4000:]
+    results = run / "results"
     clusters = pd.read_csv(results / "nanoclusters" / "fgfr1" / "clusters.csv")
     assert list(clusters.columns) == ["file", "method", *CLUSTER_COLUMNS]
     assert set(clusters["method"]) == {"MIRO+DBSCAN", "DBSCAN"}

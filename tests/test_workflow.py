@@ -11,31 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import AUTHORS, BENCHMARK, REPO, resolve_config
+from conftest import BENCHMARK, REPO, SIMULATED, SNAKEMAKE, local_urls, resolve_config, snakemake
 
-SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 TINY = REPO / "tests" / "config" / "tiny.yaml"
-# a simulated scenario (Nieves Scenario 2 by miro.data.simulation.benchmark) added by a config file only
-SIMULATED = REPO / "tests" / "config" / "simulated_scenario2.yaml"
 PRESETS = sorted((REPO / "config").glob("*.yaml"))
-
-
-def snakemake(*args, cwd=REPO, check=True):
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    result = subprocess.run(
-        [*SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), *args],
-        cwd=cwd, env=env, capture_output=True, text=True,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
-    return result
-
-
-def local_urls():
-    return [
-        f"benchmark_base_url={BENCHMARK.as_uri()}",
-        f"released_weights_base_url={(AUTHORS / 'benchmark-models').as_uri()}",
-    ]
 
 
 def test_lint_and_format_are_clean():
@@ -281,9 +260,10 @@ def test_classification_scenario_gives_figure3(tmp_path):
 
 
 @pytest.mark.slow
-def test_scenario_added_by_config_end_to_end(tmp_path):
-    """tests/config/simulated_scenario2.yaml: data -> training -> tables -> Fig. 4a, no code change."""
-    snakemake("--cores", "2", "--directory", str(tmp_path), "--configfile", str(SIMULATED), "--resources", "gpu=0")
+def test_scenario_added_by_config_end_to_end(simulated_run):
+    """tests/config/simulated_scenario2.yaml: data -> training -> tables -> Fig. 4a, no code change
+    (the whole workflow of that file, run once: conftest.simulated_run)."""
+    tmp_path, _ = simulated_run
     data = tmp_path / "resources" / "simulated" / "sim_scenario2"
     assert sorted(p.name for p in data.glob("*.csv")) == [f"fov_{i}.csv" for i in range(1, 6)]
     assert pd.read_csv(data / "fov_1.csv").columns.tolist() == ["x", "y", "index"]
