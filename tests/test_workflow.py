@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import BENCHMARK, REPO, SIMULATED, SNAKEMAKE, local_urls, resolve_config, snakemake
+from conftest import BENCHMARK, REPO, SIMULATED, SNAKEMAKE, jobs_run, local_urls, resolve_config, snakemake
 
 TINY = REPO / "tests" / "config" / "tiny.yaml"
 PRESETS = sorted((REPO / "config").glob("*.yaml"))
@@ -141,17 +141,23 @@ def test_paper_size_training_on_a_cpu_stops_with_its_estimate(tmp_path):
 
 
 @pytest.mark.slow
-def test_cpu_training_limit_is_a_config_key_with_an_opt_in(tmp_path):
-    if not BENCHMARK.is_dir():
-        pytest.skip(f"benchmark data not found at {BENCHMARK}")
+def test_cpu_training_limit_is_a_config_key_with_an_opt_in(tiny_runs, tmp_path):
+    """max_cpu_training_hours refuses a CPU training over it, and =inf trains anyway: in a copy of
+    a finished tiny run (tiny_runs) without Scenario 8's model and checkpoints, so that only the
+    train job runs, on the training set already built."""
+    run_folder = tmp_path / "run"
+    shutil.copytree(tiny_runs[1], run_folder, symlinks=True)
+    shutil.rmtree(run_folder / "results" / "models" / "scenario8")
     target = "results/models/scenario8/model.pt"
-    run = ("--cores", "1", "--directory", str(tmp_path), "--configfile", str(TINY), "--resources", "gpu=0", "--config", *local_urls())
+    run = ("--cores", "1", "--directory", str(run_folder), "--configfile", str(TINY), "--resources", "gpu=0", "--config", *local_urls())
     refused = snakemake(target, *run, "max_cpu_training_hours=1e-9", check=False)
     assert refused.returncode != 0
-    assert "over max_cpu_training_hours = 1e-09" in one_error_line(tmp_path / "logs" / "train" / "scenario8.log")
-    snakemake(target, *run, "max_cpu_training_hours=inf")
-    assert (tmp_path / target).stat().st_size > 0
-    assert "estimated training time on cpu" in (tmp_path / "logs" / "train" / "scenario8.log").read_text()
+    assert "over max_cpu_training_hours = 1e-09" in one_error_line(run_folder / "logs" / "train" / "scenario8.log")
+    assert jobs_run(refused) == {"train"}, refused.stdout + refused.stderr
+    trained = snakemake(target, *run, "max_cpu_training_hours=inf")
+    assert jobs_run(trained) == {"train"}, trained.stdout + trained.stderr
+    assert (run_folder / target).stat().st_size > 0
+    assert "estimated training time on cpu" in (run_folder / "logs" / "train" / "scenario8.log").read_text()
 
 
 # ---------------------------------------------------------------- same inputs, same outputs
