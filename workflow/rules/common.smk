@@ -33,7 +33,7 @@ wildcard_constraints:
     scenario="|".join(SCENARIOS),
     method="|".join(METHODS),
     dataset="|".join(EXPERIMENT.datasets),
-    weights="|".join(re.escape(name) for name in EXPERIMENT.weights_manifest["file"]),
+    weights="|".join(re.escape(name) for name in EXPERIMENT.released),
 
 
 def scenario(wildcards):

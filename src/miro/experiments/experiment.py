@@ -36,7 +36,8 @@ class Experiment:
         repo: the repository root; relative config paths are read from it.
         scenarios: scenario id -> :class:`~miro.experiments.Scenario`, in Table-1 order.
         datasets: id -> folder of every benchmark folder in the manifest.
-        benchmark_manifest, weights_manifest: the manifests of the benchmark and the released weights.
+        benchmark_manifest: the manifest of the benchmark files.
+        released: file name -> :class:`~miro.data.released.ReleasedModel` of the released-weights manifest.
         figure4a, nanoclusters, nup96: the studies made by this config (None when not made).
     """
 
@@ -45,7 +46,7 @@ class Experiment:
     scenarios: dict
     datasets: dict
     benchmark_manifest: object
-    weights_manifest: object
+    released: dict
     figure4a: Figure4a | None
     nanoclusters: Nanoclusters | None
     nup96: Nup96 | None
@@ -55,15 +56,15 @@ class Experiment:
         """Resolve `config` (validated, defaults filled in); stop with one ``config:`` line on a mistake."""
         repo = Path(repo)
         benchmark_manifest = read_manifest(repo / config["benchmark_manifest"])
-        weights_manifest = read_manifest(repo / config["released_weights_manifest"])
-        scenarios = resolve_scenarios(config, benchmark_manifest, released_models(repo / config["released_weights_manifest"]))
+        released = released_models(repo / config["released_weights_manifest"])
+        scenarios = resolve_scenarios(config, benchmark_manifest, released)
         return cls(
             config=config,
             repo=repo,
             scenarios=scenarios,
             datasets={dataset_id(folder): folder for folder in benchmark_manifest["folder"].unique()},
             benchmark_manifest=benchmark_manifest,
-            weights_manifest=weights_manifest,
+            released=released,
             figure4a=Figure4a.from_config(config, scenarios),
             nanoclusters=Nanoclusters.from_config(config, scenarios, benchmark_manifest, repo),
             nup96=Nup96.from_config(config, scenarios, repo),
