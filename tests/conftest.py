@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -38,11 +39,24 @@ def jobs_run(result):
     return set(re.findall(r"^(?:local)?rule (\w+):$", result.stdout + result.stderr, flags=re.MULTILINE))
 
 
+def single_shot_mirror() -> Path:
+    """The authors' single-shot folder as it is upstream (data/ clusters, models/ weights), made of
+    links to ../shared/data/miro-authors/single-shot (which keeps the clusters at its top)."""
+    mirror = Path(tempfile.gettempdir()) / f"miro-tests-{os.getuid()}" / "single-shot"
+    mirror.mkdir(parents=True, exist_ok=True)
+    for name, target in (("data", AUTHORS / "single-shot"), ("models", AUTHORS / "single-shot" / "models")):
+        link = mirror / name
+        if not link.is_symlink():
+            link.symlink_to(target, target_is_directory=True)
+    return mirror
+
+
 def local_urls():
     """--config values that make the workflow download from the local copies in ../shared/data."""
     return [
         f"benchmark_base_url={BENCHMARK.as_uri()}",
         f"released_weights_base_url={(AUTHORS / 'benchmark-models').as_uri()}",
+        f"single_shot_base_url={single_shot_mirror().as_uri()}",
     ]
 
 

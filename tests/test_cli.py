@@ -184,6 +184,34 @@ def test_train_then_cluster_with_the_trained_model(tmp_path, capsys):
     assert "K 2, eps 30 nm, min_samples 5" in out and "checkpoint metadata" in out
 
 
+def test_single_shot_train_from_one_cluster_then_cluster(tmp_path, capsys):
+    table = make_table(n=300, seed=4)
+    one = table[table["index"] == table.loc[table["index"] > 0, "index"].iloc[0]][["x", "y"]]
+    cluster = tmp_path / "one_cluster.csv"
+    one.to_csv(cluster, index=False)
+    fov = write_plain(table, tmp_path / "fov.csv")
+    model = tmp_path / "one_shot.pt"
+    code, out, err = run(
+        capsys, "train", "--single-shot", cluster, "--out", model, "--epochs", 1, "--dataset-size", 2, "--hidden", 8,
+        "--steps", 2, "--radius", 0.2, "--device", "cpu",
+    )
+    assert code == 0, err
+    assert f"one cluster of {len(one)} localizations" in out and "FOV 2000 nm" in out
+    from miro.nn.weights import load_checkpoint
+
+    _, meta = load_checkpoint(model)
+    assert meta["single_shot_cluster"] == str(cluster) and meta["fov_size_nm"] == 2000 and meta["training_files"] == []
+    code, _, err = run(capsys, "cluster", fov, "--model", model, "--eps", 30, "--min-samples", 5, "--out", tmp_path / "l.csv")
+    assert code == 0, err
+    # a real background for a blinking builder: the FOV's index-0 localizations
+    code, out, err = run(
+        capsys, "train", "--single-shot", cluster, fov, "--builder", "GraphBlinkingDataset", "--out", tmp_path / "b.pt",
+        "--epochs", 1, "--dataset-size", 2, "--hidden", 8, "--steps", 2, "--radius", 0.2, "--device", "cpu",
+    )
+    assert code == 0, err
+    assert "1 background file(s)" in out
+
+
 def test_train_with_mean_shift_features_and_cluster(tmp_path, capsys):
     fov = write_plain(make_table(n=300, seed=3), tmp_path / "fov.csv")
     model = tmp_path / "ms.pt"
@@ -280,6 +308,10 @@ BAD_OTHER = {
     "evaluate: other rows": (["evaluate", "@pred_shuffled", "@truth"], "differ from"),
     "train: FOV without labels": (["train", "@unlabelled", "--out", "@model_out"], "index"),
     "train: FOV with no clusters": (["train", "@noclusters", "--out", "@model_out"], "no clustered localizations"),
+    "train: neither FOVs nor a cluster": (["train", "--out", "@model_out"], "or one cluster with --single-shot CLUSTER.csv"),
+    "train: single-shot blinking without backgrounds": (
+        ["train", "--single-shot", "@truth", "--builder", "GraphBlinkingDataset", "--out", "@model_out"], "give background files",
+    ),
     "no subcommand argument": (["cluster"], "required"),
     "unknown subcommand": (["frobnicate"], "invalid choice"),
 }

@@ -133,6 +133,32 @@ MIRO_BLOCK = "connectivity_radius: 0.2, num_steps: 4, dbscan: {eps: 1, min_sampl
             f"miro: {{variant: multiscale, {MIRO_BLOCK}}}, small_scale: {{id: s, {ONE}, miro: {{{ONE}}}}}}}\n",
             "small_scale id 's' is already a scenario id",
         ),
+        (f"methods: [DBSCAN, MIRO_single_shot]\nscenarios:\n  - {{id: s, simulator: rings, {ONE}}}\n", "need a scenario with miro.single_shot"),
+        (
+            f"methods: [DBSCAN, MIRO_single_shot]\nscenarios:\n  - {{id: s, benchmark: Ground Truth - Scenario 6, {ONE}, "
+            f"miro: {{{MIRO_BLOCK}, single_shot: {{released_weights: single_shot_model_scenario_6.pt}}}}}}\n",
+            "give miro.single_shot.cluster",
+        ),
+        (
+            f"methods: [DBSCAN, MIRO_single_shot]\nscenarios:\n  - {{id: s, benchmark: Ground Truth - Scenario 6, {ONE}, "
+            f"miro: {{{MIRO_BLOCK}, single_shot: {{cluster: no/such.csv, training_set: {{builder: GraphDataset, dataset_size: 2}}}}}}}}\n",
+            "'no/such.csv' is neither a file of config/single-shot-manifest.tsv nor an existing CSV",
+        ),
+        (
+            f"methods: [DBSCAN, MIRO_single_shot]\nscenarios:\n  - {{id: s, benchmark: Ground Truth - Scenario 6, {ONE}, "
+            f"miro: {{{MIRO_BLOCK}, single_shot: {{cluster: training_cluster_scenario_6.csv}}}}}}\n",
+            "the single-shot training set needs one of the authors' builders",
+        ),
+        (
+            f"methods: [DBSCAN, MIRO_single_shot_released]\nscenarios:\n  - {{id: s, benchmark: Ground Truth - Scenario 6, {ONE}, "
+            f"miro: {{{MIRO_BLOCK}, single_shot: {{released_weights: model_scenario_6.pt}}}}}}\n",
+            "miro.single_shot.released_weights 'model_scenario_6.pt' is not in config/single-shot-manifest.tsv",
+        ),
+        (
+            f"methods: [DBSCAN, MIRO_single_shot]\nscenarios:\n  - {{id: s, simulator: npc, {ONE}, miro: {{variant: multiscale, {MIRO_BLOCK}, "
+            f"single_shot: {{cluster: training_cluster_scenario_6.csv}}}}}}\n",
+            "miro.single_shot trains a standard MIRO",
+        ),
         ("figure4a: {simulation: {separation: 2}}\n", "leave out 'separation'"),
         ("nanoclusters: {model_scenario: scenario8, datasets: [{id: d, files: [no/such.csv]}]}\n", "no such file(s): no/such.csv"),
         ("nup96: {model_scenario: cshape}\n", "must be a multiscale scenario"),
@@ -172,3 +198,52 @@ def test_a_scenario_overrides_its_released_models_settings():
     assert released.dbscan == {"eps": 30, "min_samples": 5}
     with pytest.raises(MiroInputError, match="'nope.pt' is not in"):
         experiment(overlay.replace("model_scenario_8.pt, num_steps: 20, dbscan: {eps: 30, min_samples: 5}", "nope.pt"))
+
+
+@pytest.fixture(scope="module")
+def single_shot():
+    return experiment(REPO / "config" / "single_shot.yaml")
+
+
+def test_single_shot_preset_trains_two_models_per_scenario(single_shot):
+    assert single_shot.trained == ["scenario5", "scenario5_single_shot", "scenario6", "scenario6_single_shot"]
+    assert single_shot.few_shot_models == ["scenario5", "scenario6"]
+    assert single_shot.single_shot_models == ["scenario5_single_shot", "scenario6_single_shot"]
+    s6 = single_shot.scenarios["scenario6"]
+    assert list(s6.methods) == ["DBSCAN", "MIRO", "MIRO_single_shot", "MIRO_single_shot_released"]
+    model = s6.models["MIRO_single_shot"]
+    assert model.cluster == "resources/single_shot/training_cluster_scenario_6.csv" and model.cluster_length_nm is None
+    assert model.training_set == s6.models["MIRO"].training_set  # the few-shot builder and kwargs (metadata.json)
+    assert model.training["num_steps"] == 6 and model.connectivity_radius == 0.2
+    assert s6.methods["MIRO_single_shot"].weights == "results/models/scenario6_single_shot/model.pt"
+    assert s6.methods["MIRO_single_shot"].miro == {"connectivity_radius": 0.2, "num_steps": 6, "step": -1}
+    released = s6.methods["MIRO_single_shot_released"]
+    assert released.weights == "resources/single_shot/single_shot_model_scenario_6.pt"
+    assert released.miro["num_steps"] == 15 and released.dbscan == {"eps": 16, "min_samples": 10}
+    assert "results/models/scenario6_single_shot/loss.png" in single_shot.final_outputs()
+
+
+def test_single_shot_methods_skip_scenarios_without_a_single_shot_block(paper):
+    both = experiment("methods: [DBSCAN, MIRO, MIRO_single_shot, MIRO_single_shot_released]\n")
+    assert "MIRO_single_shot" in both.scenarios["scenario6"].methods  # config.yaml's scenario6 has a block
+    assert list(both.scenarios["scenario8"].methods) == ["DBSCAN", "MIRO"]
+    assert both.trained == [*paper.trained[: paper.trained.index("scenario6") + 1], "scenario6_single_shot",
+                            *paper.trained[paper.trained.index("scenario6") + 1 :]]
+
+
+def test_a_users_single_shot_cluster_in_nm_with_its_own_settings(tmp_path):
+    cluster = tmp_path / "my_cluster.csv"
+    cluster.write_text("x,y\n0,0\n10,0\n0,10\n")
+    overlay = (
+        "methods: [DBSCAN, MIRO_single_shot]\ntraining: {overrides: {s_single_shot: {epochs: 3}}}\nscenarios:\n"
+        "  - {id: s, benchmark: Ground Truth - Scenario 6, dbscan: {eps: 30, min_samples: 6}, miro: {released_weights: model_scenario_6.pt,"
+        f" single_shot: {{cluster: {cluster}, length_nm: 2000, num_steps: 9, dbscan: {{eps: 12, min_samples: 5}},"
+        " dbscan_selection: {mode: tuned}, training_set: {builder: GraphDataset, dataset_size: 7}}}}\n"
+    )
+    s = experiment(overlay).scenarios["s"]
+    model = s.models["MIRO_single_shot"]
+    assert model.cluster == str(cluster) and model.cluster_length_nm == 2000 and model.id == "s_single_shot"
+    assert model.training["epochs"] == 3 and model.training["num_steps"] == 9 and model.training["dataset_size"] == 7
+    method = s.methods["MIRO_single_shot"]
+    assert method.dbscan == {"eps": 12, "min_samples": 5} and method.dbscan_selection["mode"] == "tuned"
+    assert s.methods["DBSCAN"].dbscan_selection["mode"] == "fixed"

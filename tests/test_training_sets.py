@@ -300,3 +300,17 @@ def test_simulated_graphs_one_per_generator_with_class_targets():
         assert graph.y_class.max() == 2 and graph.x.shape[1] == 5
         assert graph.position.min() >= 0 and graph.position.max() <= 1  # min-max normalised
         assert graph.y[graph.label == 0].abs().sum() == 0
+
+
+def test_single_shot_source_in_nm_is_centred_and_scaled(tmp_path):
+    path = tmp_path / "cluster.csv"
+    pd.DataFrame({"x": [1000.0, 1040.0, 1020.0, 1020.0], "y": [500.0, 500.0, 540.0, 460.0]}).to_csv(path, index=False)
+    shot = ts.single_shot_source(path, length_nm=2000)
+    xy = shot.clusters[0][["x", "y"]].to_numpy()
+    np.testing.assert_allclose(xy.mean(axis=0), 0, atol=1e-15)
+    np.testing.assert_allclose(np.ptp(xy, axis=0), [40 / 2000, 80 / 2000])
+    with pytest.raises(MiroInputError, match=r"cluster\.csv: the cluster spans 80 units.*needs length_nm"):
+        ts.single_shot_source(path)  # nm read as normalised units
+    pd.DataFrame({"x": [0.0, 0.01], "y": [0.0, 0.01]}).to_csv(path, index=False)
+    with pytest.raises(MiroInputError, match=r"cluster\.csv: 2 localization\(s\); a single-shot training cluster needs at least 3"):
+        ts.single_shot_source(path)

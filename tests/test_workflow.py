@@ -306,6 +306,31 @@ def test_scenario_added_by_config_end_to_end(simulated_run):
 
 
 @pytest.mark.slow
+def test_single_shot_methods_end_to_end(tmp_path):
+    """tests/config/single_shot_tiny.yaml: the authors' cluster and weights downloaded and verified,
+    a model trained from the one cluster, both single-shot rows next to DBSCAN in every table."""
+    config = REPO / "tests" / "config" / "single_shot_tiny.yaml"
+    snakemake("--cores", "2", "--directory", str(tmp_path), "--configfile", str(config), "--resources", "gpu=0", "--config", *local_urls())
+    results = tmp_path / "results"
+    methods = ["DBSCAN", "MIRO_single_shot", "MIRO_single_shot_released"]
+    table = pd.read_csv(results / "tables" / "table1.csv")
+    assert set(table["method"]) == set(methods) and set(table["n_fov"]) == {1}
+    assert set(pd.read_csv(results / "tables" / "stats.csv")["method"]) == set(methods[1:])
+    assert "MIRO single-shot (released weights)" in (results / "tables" / "table1.md").read_text()
+    from miro.training.training_sets import load_training_set
+
+    graphs, metadata = load_training_set(results / "training_sets" / "scenario6_single_shot.pt", return_metadata=True)
+    assert len(graphs) == 4 and metadata["single_shot_cluster"] == "resources/single_shot/training_cluster_scenario_6.csv"
+    assert all(len(set(g.label.tolist()) - {0}) >= 10 for g in graphs)  # 10-19 copies of the one cluster each
+    released = json.loads((results / "dbscan_params" / "scenario6" / "MIRO_single_shot_released.json").read_text())
+    assert released["chosen"] == {"eps": 16, "min_samples": 10} and released["squeezed"]["num_steps"] == 15
+    ours = json.loads((results / "dbscan_params" / "scenario6" / "MIRO_single_shot.json").read_text())
+    assert ours["squeezed"]["num_steps"] == 3  # the K it was trained with
+    assert (results / "models" / "scenario6_single_shot" / "loss.png").is_file()
+    assert (results / "figures" / "figure2" / "scenario6.svg").stat().st_size > 10_000
+
+
+@pytest.mark.slow
 def test_multiscale_scenario_scores_both_scales(tmp_path):
     """miro.variant multiscale + small_scale: one mMIRO model, a row per scale, the small one read at step cutoff_step."""
     import json

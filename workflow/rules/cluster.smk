@@ -32,7 +32,7 @@ rule miro_dbscan:
     benchmark:
         "results/benchmarks/miro_dbscan/{scenario}/{method}.tsv"
     wildcard_constraints:
-        method="MIRO|MIRO_released",
+        method="MIRO|MIRO_released|MIRO_single_shot|MIRO_single_shot_released",
     conda:
         "../envs/miro.yaml"
     threads: config["torch_threads"]

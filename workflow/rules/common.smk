@@ -34,6 +34,8 @@ wildcard_constraints:
     method="|".join(METHODS),
     dataset="|".join(EXPERIMENT.datasets),
     weights="|".join(re.escape(name) for name in EXPERIMENT.released),
+    model="|".join(EXPERIMENT.models) or "(?!)",
+    single_shot_file="|".join(re.escape(name) for name in EXPERIMENT.single_shot_manifest["file"]),
 
 
 def scenario(wildcards):
@@ -44,6 +46,11 @@ def scenario(wildcards):
 def method(wildcards):
     """Model file, MIRO settings and DBSCAN choice of a job's method on its scenario."""
     return SCENARIOS[wildcards.scenario].methods[wildcards.method]
+
+
+def trained_model(wildcards):
+    """The model a training job builds (miro.experiments.TrainedModel)."""
+    return EXPERIMENT.models[wildcards.model]
 
 
 def scenario_data_dir(wildcards):

@@ -35,6 +35,25 @@ rule download_released_weights:
         "../scripts/download_weights.py"
 
 
+# The authors' single-shot material: training clusters (data/) and weights (models/).
+
+
+rule download_single_shot:
+    output:
+        "resources/single_shot/{single_shot_file}",
+    log:
+        "logs/download_single_shot/{single_shot_file}.log",
+    benchmark:
+        "results/benchmarks/download_single_shot/{single_shot_file}.tsv"
+    conda:
+        "../envs/miro.yaml"
+    params:
+        base_url=config["single_shot_base_url"],
+        manifest=EXPERIMENT.repo_path(config["single_shot_manifest"]),
+    script:
+        "../scripts/download_weights.py"
+
+
 # Simulated scenarios (`simulator:` instead of `benchmark:`): test FOVs 1..n_fovs
 # and training FOVs n_fovs+1..n_fovs+n_training_fovs, one Nieves-format CSV each
 # (fov_<i>.csv: "x","y","index"), FOV i seeded by SeedSequence([seed, crc32(id), i]).

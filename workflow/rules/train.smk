@@ -1,17 +1,19 @@
-# Training of method MIRO: one model per scenario from its training FOVs.
+# Training: one model per TrainedModel of miro.experiments. Method MIRO: model id = the
+# scenario id, trained from the clusters of its training FOVs; method MIRO_single_shot:
+# <scenario>_single_shot, trained from the one cluster of miro.single_shot.cluster.
 
 
 rule training_set:
     input:
-        data=scenario_data_dir,
+        data=lambda wildcards: SCENARIOS[trained_model(wildcards).scenario].data_dir,
     output:
-        graphs="results/training_sets/{scenario}.pt",
+        graphs="results/training_sets/{model}.pt",
     log:
-        "logs/training_set/{scenario}.log",
+        "logs/training_set/{model}.log",
     benchmark:
-        "results/benchmarks/training_set/{scenario}.tsv"
+        "results/benchmarks/training_set/{model}.tsv"
     wildcard_constraints:
-        scenario="|".join(EXPERIMENT.trained),
+        model="|".join(EXPERIMENT.few_shot_models) or "(?!)",
     # trainings first (see rule train)
     priority: 1
     conda:
@@ -20,33 +22,56 @@ rule training_set:
     # training instead of a one-core job taking one
     threads: config["torch_threads"]
     params:
-        training_fovs=lambda wildcards: scenario(wildcards).training_fovs,
-        training_set=lambda wildcards: scenario(wildcards).training_set,
-        simulation=lambda wildcards: scenario(wildcards).simulation,
-        connectivity_radius=lambda wildcards: scenario(wildcards).spec["miro"]["connectivity_radius"],
-        settings=lambda wildcards: scenario(wildcards).training,
+        settings=lambda wildcards: trained_model(wildcards).training,
+        training_set=lambda wildcards: trained_model(wildcards).training_set,
+        connectivity_radius=lambda wildcards: trained_model(wildcards).connectivity_radius,
+        training_fovs=lambda wildcards: SCENARIOS[trained_model(wildcards).scenario].training_fovs,
+        simulation=lambda wildcards: SCENARIOS[trained_model(wildcards).scenario].simulation,
     script:
         "../scripts/build_training_set.py"
 
 
+rule single_shot_training_set:
+    input:
+        cluster=lambda wildcards: trained_model(wildcards).cluster,
+    output:
+        graphs="results/training_sets/{model}.pt",
+    log:
+        "logs/training_set/{model}.log",
+    benchmark:
+        "results/benchmarks/training_set/{model}.tsv"
+    wildcard_constraints:
+        model="|".join(EXPERIMENT.single_shot_models) or "(?!)",
+    priority: 1
+    conda:
+        "../envs/miro.yaml"
+    threads: config["torch_threads"]
+    params:
+        settings=lambda wildcards: trained_model(wildcards).training,
+        training_set=lambda wildcards: trained_model(wildcards).training_set,
+        connectivity_radius=lambda wildcards: trained_model(wildcards).connectivity_radius,
+        # nm per normalised unit of a cluster file in nm; None for the authors' normalised files
+        length_nm=lambda wildcards: trained_model(wildcards).cluster_length_nm,
+    script:
+        "../scripts/build_single_shot_training_set.py"
+
+
 rule train:
     input:
-        graphs="results/training_sets/{scenario}.pt",
+        graphs="results/training_sets/{model}.pt",
     output:
-        model="results/models/{scenario}/model.pt",
-        loss="results/models/{scenario}/loss.tsv",
+        model="results/models/{model}/model.pt",
+        loss="results/models/{model}/loss.tsv",
         curve=report(
-            "results/models/{scenario}/loss.png",
+            "results/models/{model}/loss.png",
             caption="../report/loss.rst",
             category="Training",
-            labels={"scenario": "{scenario}"},
+            labels={"model": "{model}"},
         ),
     log:
-        "logs/train/{scenario}.log",
+        "logs/train/{model}.log",
     benchmark:
-        "results/benchmarks/train/{scenario}.tsv"
-    wildcard_constraints:
-        scenario="|".join(EXPERIMENT.trained),
+        "results/benchmarks/train/{model}.tsv"
     # the longest jobs start as soon as their training set exists: a GPU is kept busy from
     # the start, and a CPU-only machine reaches the CPU-time check within minutes
     priority: 2
@@ -58,9 +83,9 @@ rule train:
         mem_mb=8000,
         runtime=600,
     params:
-        settings=lambda wildcards: scenario(wildcards).training,
-        connectivity_radius=lambda wildcards: scenario(wildcards).spec["miro"]["connectivity_radius"],
-        variant=lambda wildcards: scenario(wildcards).variant,
+        settings=lambda wildcards: trained_model(wildcards).training,
+        connectivity_radius=lambda wildcards: trained_model(wildcards).connectivity_radius,
+        variant=lambda wildcards: trained_model(wildcards).variant,
         # survives an interrupted job, so a rerun resumes from the last epoch
         checkpoint_dir=lambda wildcards, output: os.path.join(os.path.dirname(output.model), "checkpoints"),
     script:

@@ -1,5 +1,5 @@
-"""Training set of one scenario: augmented from the clusters of its training FOVs
-(the authors' builders), or, with builder `simulated`, fresh FOVs of its simulator."""
+"""Training set of one scenario's few-shot model: augmented from the clusters of its training
+FOVs (the authors' builders), or, with builder `simulated`, fresh FOVs of its simulator."""
 
 import logging
 
@@ -15,7 +15,7 @@ def main(smk):
     if spec["builder"] == "simulated":
         # dataset_size fresh FOVs of the scenario's simulator, seeded by the key '<scenario>:training'
         # (streams apart from every test and training FOV)
-        sim, key = smk.params.simulation, f"{smk.wildcards.scenario}:training"
+        sim, key = smk.params.simulation, f"{smk.wildcards.model}:training"
         generators = (fov_rng(sim["seed"], key, i) for i in range(1, settings["dataset_size"] + 1))
         graphs = simulated_graphs(sim["simulator"], sim["simulation"], generators, smk.params.connectivity_radius,
                                   node_features=settings["node_features"])

@@ -1,4 +1,4 @@
-"""Fetch one released weights file, verified against the manifest."""
+"""Fetch one file of the authors (released weights, single-shot material), verified against its manifest."""
 
 import logging
 from pathlib import Path

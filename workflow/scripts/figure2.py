@@ -8,8 +8,19 @@ from miro.evaluation.stats import read_stats
 from miro.plotting import figure2, save_figure
 
 # short names label the box plots; the FOV panels get the long titles
-DISPLAY = {"DBSCAN": "DBSCAN", "MIRO": "MIRO", "MIRO_released": "MIRO rel."}
-TITLES = {"MIRO": "MIRO + DBSCAN", "MIRO rel.": "MIRO (released) + DBSCAN"}
+DISPLAY = {
+    "DBSCAN": "DBSCAN",
+    "MIRO": "MIRO",
+    "MIRO_released": "MIRO rel.",
+    "MIRO_single_shot": "MIRO 1-shot",
+    "MIRO_single_shot_released": "MIRO 1-shot rel.",
+}
+TITLES = {
+    "MIRO": "MIRO + DBSCAN",
+    "MIRO rel.": "MIRO (released) + DBSCAN",
+    "MIRO 1-shot": "single-shot MIRO + DBSCAN",
+    "MIRO 1-shot rel.": "single-shot MIRO (released) + DBSCAN",
+}
 
 
 def main(smk):

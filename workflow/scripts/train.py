@@ -1,4 +1,5 @@
-"""Train MIRO for one scenario (CUDA when the job has a GPU and one is visible)."""
+"""Train one MIRO model of the workflow (few-shot: the scenario id; single-shot: <id>_single_shot;
+CUDA when the job has a GPU and one is visible)."""
 
 import hashlib
 import json
@@ -46,7 +47,7 @@ def main(smk):
         callbacks=[LossLog(smk.output.loss), LossCurve(smk.output.curve)], class_balance=variant["class_balance"], **loss,
     )
     save_checkpoint(model.cpu(), smk.output.model, connectivity_radius=radius,
-                    metadata={"scenario": smk.wildcards.scenario, "training": settings, "device": device})
+                    metadata={"scenario": smk.wildcards.model, "training": settings, "device": device})
     logging.info("trained on %s: final loss %.4f, %.0f s", device, history[-1]["loss"], sum(h["seconds"] for h in history))
 
 
@@ -67,7 +68,7 @@ def check_training_time(smk, model, graphs, settings, radius, loss, device, chec
     if device != "cpu" or limit is None or cost.seconds <= limit * 3600:
         return
     raise MiroInputError(
-        f"training {smk.wildcards.scenario} on the CPU of {platform.node()} would take about "
+        f"training {smk.wildcards.model} on the CPU of {platform.node()} would take about "
         f"{format_duration(cost.seconds)} with {torch.get_num_threads()} threads ({epochs} epochs of "
         f"{len(graphs)} graphs, measured here), over max_cpu_training_hours = {limit:g}: run it on a GPU machine "
         "or through a cluster (--workflow-profile profiles/slurm), or run the CPU-sized preset "

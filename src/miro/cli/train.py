@@ -14,27 +14,58 @@ from miro.errors import MiroInputError
 __all__: list[str] = []
 
 
-def run(args) -> int:
-    """Run ``miro train``: build a training set from the FOVs, train, write the checkpoint."""
-    import torch
+def _single_shot_source(args):
+    """The one cluster of ``--single-shot`` (nm, centred and scaled by ``--length-nm``) and the
+    positional files as real backgrounds (their index-0 localizations, or all of them without
+    an index column; each normalised by its own extent)."""
+    from miro.training.training_sets import single_shot_source, split_fov
 
-    from miro.nn.model import MIRO
-    from miro.nn.weights import save_checkpoint
-    from miro.training import train
-    from miro.training.training_sets import build_training_set, source_from_fovs
+    backgrounds = []
+    for path in args.fovs:
+        table = read_localization_file(path, args)
+        if "index" not in table.columns:
+            table = table.assign(index=0)
+        backgrounds.append(split_fov(table)[1])
+    if args.builder != "GraphDataset" and not backgrounds:
+        raise MiroInputError(f"--builder {args.builder} places the cluster in real backgrounds; give background files after --single-shot CLUSTER.csv")
+    return single_shot_source(args.single_shot, backgrounds, length_nm=args.length_nm)
 
+
+def _few_shot_source(args):
+    """The clusters and backgrounds of the annotated FOVs, and the FOVs' mean extent (nm)."""
+    from miro.training.training_sets import source_from_fovs
+
+    if not args.fovs:
+        raise MiroInputError("give annotated FOV files (x, y in nm; index), or one cluster with --single-shot CLUSTER.csv")
     tables = [read_localization_file(path, args, require_labels=True) for path in args.fovs]
     for path, table in zip(args.fovs, tables):
         if not (table["index"] > 0).any():
             raise MiroInputError(f"{path}: no clustered localizations (all index 0); training FOVs need labelled clusters")
     extents = [float(np.mean(t[["x", "y"]].max().to_numpy() - t[["x", "y"]].min().to_numpy())) for t in tables]
+    return source_from_fovs(tables), float(np.mean(extents))
+
+
+def run(args) -> int:
+    """Run ``miro train``: build a training set from the FOVs (or one cluster), train, write the checkpoint."""
+    import torch
+
+    from miro.nn.model import MIRO
+    from miro.nn.weights import save_checkpoint
+    from miro.training import train
+    from miro.training.training_sets import build_training_set
+
+    if args.single_shot:
+        source, fov_size_nm = _single_shot_source(args), args.length_nm
+        what = f"one cluster of {len(source.clusters[0])} localizations ({args.single_shot}), {len(args.fovs)} background file(s), FOV {fov_size_nm:g} nm"
+    else:
+        source, fov_size_nm = _few_shot_source(args)
+        what = f"{len(args.fovs)} FOV(s), mean extent {fov_size_nm:.0f} nm"
     device = torch_device(args.device)
     say(
         args,
-        f"training on {len(tables)} FOV(s), mean extent {np.mean(extents):.0f} nm: {args.builder}, "
+        f"training on {what}: {args.builder}, "
         f"{args.dataset_size} graphs, R {args.radius:g}, K {args.steps}, hidden {args.hidden}, {args.epochs} epochs, device {device}",
     )
-    source = source_from_fovs(tables)
     graphs = build_training_set(
         args.builder,
         {"connectivity_radius": args.radius},
@@ -64,7 +95,8 @@ def run(args) -> int:
         "epochs": args.epochs,
         "seed": args.seed,
         "training_files": [str(p) for p in args.fovs],
-        "fov_size_nm": float(np.mean(extents)),
+        "single_shot_cluster": str(args.single_shot) if args.single_shot else None,
+        "fov_size_nm": fov_size_nm,
         "final_loss": history[-1]["loss"] if history else None,
     }
     if args.eps is not None:
@@ -86,12 +118,28 @@ def add_parser(commands) -> None:
         "index: cluster label, 0 = not clustered), as the authors did from 3 benchmark FOVs: their clusters "
         "and background are re-assembled into a static set of synthetic training graphs (rotation, "
         "jitter, subsampling), then the network is trained with Adam. Every FOV is normalised by its own "
-        "extent, so train on FOVs the size of the tiles you will cluster (2000 nm for benchmark-like data).",
-        epilog="Example:\n  miro train fov_32.csv fov_48.csv fov_28.csv --out my_model.pt --epochs 30\n"
-        "  miro cluster big_field.csv --model my_model.pt --eps 40 --min-samples 4 --out labels.csv",
+        "extent, so train on FOVs the size of the tiles you will cluster (2000 nm for benchmark-like data). "
+        "With --single-shot the training set is built from one annotated cluster instead.",
+        epilog="Examples:\n  miro train fov_32.csv fov_48.csv fov_28.csv --out my_model.pt --epochs 30\n"
+        "  miro cluster big_field.csv --model my_model.pt --eps 40 --min-samples 4 --out labels.csv\n"
+        "  miro train --single-shot one_cluster.csv --out one_shot.pt      # single-shot: one cluster (x, y in nm)\n"
+        "  miro train --single-shot one_cluster.csv cell_1.csv --builder GraphBlinkingDataset --out one_shot.pt",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    train.add_argument("fovs", metavar="FOV", nargs="+", help="annotated localization files (x, y in nm; index)")
+    train.add_argument(
+        "fovs", metavar="FOV", nargs="*",
+        help="annotated localization files (x, y in nm; index); with --single-shot, files whose localizations "
+        "(index 0, or all without an index column) are real backgrounds for the blinking builders",
+    )
+    train.add_argument(
+        "--single-shot", metavar="CLUSTER.csv",
+        help="train from this one cluster (x, y in nm) instead of annotated FOVs: the builder places rotated, "
+        "jittered, subsampled copies of it in synthetic fields (the paper's single-shot training)",
+    )
+    train.add_argument(
+        "--length-nm", type=positive(float, "--length-nm"), default=2000.0, metavar="NM",
+        help="with --single-shot: nm per normalised unit, the side of the fields you will cluster (default 2000, the benchmark's)",
+    )
     train.add_argument("--out", "-o", required=True, metavar="MODEL.pt", help="checkpoint to write")
     train.add_argument("--radius", type=positive(float, "--radius"), default=DEFAULT_RADIUS, metavar="R", help="connectivity radius R as a fraction of the FOV size (default 0.2)")
     train.add_argument("--steps", type=positive(int, "--steps"), default=DEFAULT_STEPS, metavar="K", help="recurrent steps K (default 12)")

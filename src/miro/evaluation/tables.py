@@ -52,6 +52,8 @@ SCENARIO_LABELS: dict[str, str] = {
 METHOD_LABELS: dict[str, str] = {
     "MIRO": "MIRO",
     "MIRO_released": "MIRO (released weights)",
+    "MIRO_single_shot": "MIRO single-shot",
+    "MIRO_single_shot_released": "MIRO single-shot (released weights)",
     "DBSCAN": "DBSCAN",
 }
 

@@ -9,7 +9,7 @@ from miro.data.download import read_manifest
 from miro.data.released import released_models
 from miro.data.simulation import SIMULATORS
 from miro.errors import MiroInputError
-from miro.experiments.scenarios import dataset_id, resolve_scenarios
+from miro.experiments.scenarios import dataset_id, resolve_models, resolve_scenarios
 from miro.experiments.studies import Figure4a, Nanoclusters, Nup96
 
 __all__ = ["Experiment", "check_scenario_sources"]
@@ -35,18 +35,22 @@ class Experiment:
         config: the config (schema defaults filled in).
         repo: the repository root; relative config paths are read from it.
         scenarios: scenario id -> :class:`~miro.experiments.Scenario`, in Table-1 order.
+        models: model id -> :class:`~miro.experiments.TrainedModel` of every model the workflow trains.
         datasets: id -> folder of every benchmark folder in the manifest.
         benchmark_manifest: the manifest of the benchmark files.
         released: file name -> :class:`~miro.data.released.ReleasedModel` of the released-weights manifest.
+        single_shot_manifest: the manifest of the authors' single-shot files (clusters, weights).
         figure4a, nanoclusters, nup96: the studies made by this config (None when not made).
     """
 
     config: dict
     repo: Path
     scenarios: dict
+    models: dict
     datasets: dict
     benchmark_manifest: object
     released: dict
+    single_shot_manifest: object
     figure4a: Figure4a | None
     nanoclusters: Nanoclusters | None
     nup96: Nup96 | None
@@ -57,14 +61,17 @@ class Experiment:
         repo = Path(repo)
         benchmark_manifest = read_manifest(repo / config["benchmark_manifest"])
         released = released_models(repo / config["released_weights_manifest"])
-        scenarios = resolve_scenarios(config, benchmark_manifest, released)
+        single_shot_manifest = read_manifest(repo / config["single_shot_manifest"])
+        scenarios = resolve_scenarios(config, benchmark_manifest, released, single_shot_manifest["file"], repo)
         return cls(
             config=config,
             repo=repo,
             scenarios=scenarios,
+            models=resolve_models(scenarios),
             datasets={dataset_id(folder): folder for folder in benchmark_manifest["folder"].unique()},
             benchmark_manifest=benchmark_manifest,
             released=released,
+            single_shot_manifest=single_shot_manifest,
             figure4a=Figure4a.from_config(config, scenarios),
             nanoclusters=Nanoclusters.from_config(config, scenarios, benchmark_manifest, repo),
             nup96=Nup96.from_config(config, scenarios, repo),
@@ -90,8 +97,18 @@ class Experiment:
 
     @property
     def trained(self) -> list:
-        """Scenarios that train a model of their own (a small-scale row uses its scenario's)."""
-        return [sid for sid, s in self.scenarios.items() if s.scale_of is None]
+        """Ids of the models the workflow trains (few-shot: the scenario id; single-shot: <id>_single_shot)."""
+        return list(self.models)
+
+    @property
+    def few_shot_models(self) -> list:
+        """Ids of the models trained from the clusters of their scenario's training FOVs (method MIRO)."""
+        return [mid for mid, model in self.models.items() if model.cluster is None]
+
+    @property
+    def single_shot_models(self) -> list:
+        """Ids of the models trained from one cluster (method MIRO_single_shot)."""
+        return [mid for mid, model in self.models.items() if model.cluster is not None]
 
     @property
     def classification(self) -> list:
@@ -119,7 +136,7 @@ class Experiment:
             "results/tables/paper_comparison.md",
             "results/tables/stats.csv",
             *(f"results/figures/figure2/{sid}.png" for sid in self.scenarios),
-            *(f"results/models/{sid}/loss.png" for sid in self.trained if miro),
+            *(f"results/models/{model}/loss.png" for model in self.trained),
             *(["results/figures/figure4a.png", "results/tables/figure4a.csv"] if self.figure4a else []),
             *(f"results/figures/figure3/{sid}.png" for sid in self.classification if miro),
             *(f"results/figures/nanoclusters/{dataset}.png" for dataset in datasets),

@@ -7,6 +7,12 @@ A multiscale scenario with ``small_scale:`` adds a second row right after it: th
 same FOVs with the small structures (``sublabel``) as ground truth, MIRO read at
 step ``cutoff_step`` of the same model.
 
+Method MIRO trains one model per scenario from the clusters of its training FOVs
+(few-shot). A scenario with ``miro.single_shot:`` is also clustered by
+MIRO_single_shot, a model trained from one annotated cluster (the paper's
+single-shot claim), and MIRO_single_shot_released, the authors' single-shot
+weights. Every model the workflow trains is a :class:`TrainedModel`.
+
 Simulated scenarios have test FOVs 1..n_fovs (default 50) and training FOVs
 n_fovs+1..n_fovs+n_training_fovs (default 3), simulated separately and never
 evaluated.
@@ -17,6 +23,7 @@ from __future__ import annotations
 import inspect
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from miro.data.io import fov_number
 from miro.data.simulation import MULTISCALE_SIMULATORS, SIMULATORS
@@ -26,11 +33,15 @@ __all__ = [
     "DEFAULT_N_FOVS",
     "DEFAULT_N_TRAINING_FOVS",
     "TRAINING_KEYS",
+    "SINGLE_SHOT_METHODS",
     "MethodSettings",
     "Scenario",
+    "TrainedModel",
     "check_simulation",
     "dataset_id",
+    "resolve_models",
     "resolve_scenarios",
+    "single_shot_model_id",
     "simulator_fov_nm",
 ]
 
@@ -52,6 +63,10 @@ TRAINING_KEYS = (
 )
 # per-scenario overrides that are not TRAINING_KEYS: the training set and the variant's settings
 VARIANT_KEYS = ("training_set", "class_weight", "class_balance", "cutoff_step")
+# methods of a scenario with miro.single_shot: our model trained from its one cluster, the authors' weights
+SINGLE_SHOT_METHODS = ("MIRO_single_shot", "MIRO_single_shot_released")
+# where the workflow puts the files of the single-shot manifest (training clusters, released weights)
+SINGLE_SHOT_RESOURCES = "resources/single_shot"
 
 
 @dataclass(frozen=True)
@@ -90,9 +105,8 @@ class Scenario:
         model_scenario: the scenario whose model it uses (itself, or the multiscale
             scenario of a small-scale row).
         methods: method name -> :class:`MethodSettings`, in config order.
-        training_set: builder and kwargs of the model's training set.
-        training: settings of the model's training (TRAINING_KEYS); None when MIRO is
-            not a method.
+        models: method -> :class:`TrainedModel` of the methods that train a model
+            (MIRO, MIRO_single_shot); a small-scale row holds its scenario's.
         variant: MIRO variant, cMIRO class weight and balance, mMIRO cutoff step;
             None without a ``miro`` block.
         simulation: simulator, parameters and seed of a simulated scenario; {} otherwise.
@@ -109,12 +123,16 @@ class Scenario:
     test_fovs: list
     model_scenario: str
     methods: dict
-    training_set: dict
-    training: dict | None
+    models: dict
     variant: dict | None
     simulation: dict
     figure_fov: int
     class_names: list
+
+    @property
+    def training(self) -> dict | None:
+        """Training settings (TRAINING_KEYS) of the scenario's few-shot model; None when MIRO is not a method."""
+        return self.models["MIRO"].training if "MIRO" in self.models else None
 
     @property
     def is_simulated(self) -> bool:
@@ -128,6 +146,44 @@ class Scenario:
     @property
     def miro_variant(self) -> str | None:
         return self.spec.get("miro", {}).get("variant")
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """A model the workflow trains: a scenario's few-shot MIRO (id = the scenario id, from
+    the clusters of its training FOVs) or its single-shot MIRO (id ``<scenario>_single_shot``,
+    from the one cluster of ``miro.single_shot.cluster``).
+
+    Attributes:
+        id: model id; the model is ``results/models/<id>/model.pt``.
+        scenario: the scenario it is trained for.
+        training_set: builder, dataset_size and kwargs of its training set.
+        training: its training settings (TRAINING_KEYS).
+        connectivity_radius: R (normalised FOV units) of its graphs.
+        variant: the scenario's MIRO variant settings (see :class:`Scenario`).
+        cluster: the single-shot training cluster file (relative to the run folder, or
+            absolute); None for a few-shot model.
+        cluster_length_nm: nm per normalised unit of a cluster file in nm; None when the
+            file is in normalised units already (the authors' files).
+    """
+
+    id: str
+    scenario: str
+    training_set: dict
+    training: dict
+    connectivity_radius: float
+    variant: dict | None
+    cluster: str | None = None
+    cluster_length_nm: float | None = None
+
+    @property
+    def weights(self) -> str:
+        return f"results/models/{self.id}/model.pt"
+
+
+def single_shot_model_id(scenario_id: str) -> str:
+    """Id of the single-shot model of a scenario (``scenario6`` -> ``scenario6_single_shot``)."""
+    return f"{scenario_id}_single_shot"
 
 
 def dataset_id(folder: str) -> str:
@@ -253,20 +309,33 @@ def _scenario_fovs(spec: dict, benchmark_manifest) -> list:
 def _spec_methods(spec: dict, methods: list) -> list:
     """Methods evaluated on a scenario: all of `methods`, less MIRO_released for a simulated
     scenario without miro.released_weights (the authors released weights for the benchmark
-    scenarios only)."""
-    released = spec.get("miro", {}).get("released_weights")
-    return [m for m in methods if not (m == "MIRO_released" and "simulator" in spec and released is None)]
+    scenarios only), less the single-shot methods for a scenario without miro.single_shot
+    (and MIRO_single_shot_released where it names no released_weights)."""
+    miro = spec.get("miro", {})
+    single_shot = {} if "scale_of" in spec else miro.get("single_shot")
+    skipped = set()
+    if "simulator" in spec and miro.get("released_weights") is None:
+        skipped.add("MIRO_released")
+    if not single_shot:
+        skipped.update(SINGLE_SHOT_METHODS)
+    elif "released_weights" not in single_shot:
+        skipped.add("MIRO_single_shot_released")
+    return [m for m in methods if m not in skipped]
 
 
-def _training_set(config: dict, spec: dict) -> dict:
-    """Builder and kwargs of a scenario's training set: its miro.training_set, updated by
-    training.overrides.<scenario>.training_set when a preset replaces them."""
-    training_set = dict(spec.get("miro", {}).get("training_set", {}))
-    training_set.update(config["training"]["overrides"].get(spec["id"], {}).get("training_set", {}))
+def _training_set(config: dict, spec: dict, single_shot: bool = False) -> dict:
+    """Builder and kwargs of a scenario's training set: its miro.training_set (single-shot:
+    miro.single_shot.training_set, else the same), updated by
+    training.overrides.<model id>.training_set when a preset replaces them."""
+    miro = spec.get("miro", {})
+    own = miro.get("single_shot", {}).get("training_set") if single_shot else None
+    training_set = dict(own or miro.get("training_set", {}))
+    model_id = single_shot_model_id(spec["id"]) if single_shot else spec["id"]
+    training_set.update(config["training"]["overrides"].get(model_id, {}).get("training_set", {}))
     return training_set
 
 
-def _check_methods(config: dict, spec: dict, methods: list, benchmark_folders: set, released_files: set) -> None:
+def _check_methods(config: dict, spec: dict, methods: list, benchmark_folders: set, released_files: set, single_shot_files: set) -> None:
     """Stop on a scenario that cannot be run by one of its methods."""
     sid = spec["id"]
     if "simulator" not in spec and spec["benchmark"] not in benchmark_folders:
@@ -289,6 +358,31 @@ def _check_methods(config: dict, spec: dict, methods: list, benchmark_folders: s
                 f"config: scenario {sid}: miro.released_weights must name a file of "
                 f"{config['released_weights_manifest']} for method MIRO_released"
             )
+    if any(method in SINGLE_SHOT_METHODS for method in methods):
+        _check_single_shot(config, spec, methods, single_shot_files)
+
+
+def _check_single_shot(config: dict, spec: dict, methods: list, single_shot_files: set) -> None:
+    """Stop on a miro.single_shot block that cannot train or run its model."""
+    sid, single_shot = spec["id"], spec["miro"]["single_shot"]
+    manifest = config["single_shot_manifest"]
+    if spec["miro"].get("variant", "standard") != "standard":
+        raise MiroInputError(f"config: scenario {sid}: miro.single_shot trains a standard MIRO; remove it from a {spec['miro']['variant']} scenario")
+    if "MIRO_single_shot" in methods:
+        if "cluster" not in single_shot:
+            raise MiroInputError(
+                f"config: scenario {sid}: method MIRO_single_shot trains from one cluster; give miro.single_shot.cluster "
+                f"(a file of {manifest} or a CSV of x, y)"
+            )
+        builder = _training_set(config, spec, single_shot=True).get("builder")
+        if builder not in ("GraphDataset", "GraphBlinkingDataset", "GraphBlinkingCroppedDataset"):
+            raise MiroInputError(
+                f"config: scenario {sid}: the single-shot training set needs one of the authors' builders "
+                f"(GraphDataset, GraphBlinkingDataset, GraphBlinkingCroppedDataset), not {builder!r}; set miro.single_shot.training_set"
+            )
+    released = single_shot.get("released_weights")
+    if "MIRO_single_shot_released" in methods and released not in single_shot_files:
+        raise MiroInputError(f"config: scenario {sid}: miro.single_shot.released_weights {released!r} is not in {manifest}; name one of its files")
 
 
 def _check_variant(config: dict, spec: dict, training: dict, cutoff_step: int) -> None:
@@ -314,15 +408,18 @@ def _check_variant(config: dict, spec: dict, training: dict, cutoff_step: int) -
         )
 
 
-def _training_settings(config: dict, spec: dict) -> dict:
-    """Training settings of a scenario's model: config `training`, its per-scenario overrides, then scenario defaults."""
+def _training_settings(config: dict, spec: dict, single_shot: bool = False) -> dict:
+    """Training settings of a scenario's model: config `training`, the overrides of the model's
+    id, then the scenario's defaults (single-shot: K and dataset size of miro.single_shot first)."""
     settings = {key: config["training"][key] for key in TRAINING_KEYS}
-    overrides = config["training"]["overrides"].get(spec["id"], {})
+    model_id = single_shot_model_id(spec["id"]) if single_shot else spec["id"]
+    overrides = config["training"]["overrides"].get(model_id, {})
     settings.update({key: value for key, value in overrides.items() if key not in VARIANT_KEYS})
+    own = spec["miro"].get("single_shot", {}) if single_shot else {}
     if settings["num_steps"] is None:
-        settings["num_steps"] = spec["miro"]["num_steps"]
+        settings["num_steps"] = own.get("num_steps", spec["miro"]["num_steps"])
     if settings["dataset_size"] is None:
-        settings["dataset_size"] = spec["miro"]["training_set"]["dataset_size"]
+        settings["dataset_size"] = _training_set(config, spec, single_shot)["dataset_size"]
     return settings
 
 
@@ -339,27 +436,66 @@ def _variant(config: dict, spec: dict, owner: dict) -> dict:
     }
 
 
-def _method_settings(config: dict, spec: dict, method: str, training: dict | None, cutoff_step: int | None) -> MethodSettings:
-    """Model file, squeeze settings and DBSCAN choice of one method on one scenario. MIRO
-    squeezes with the K it was trained with; a small-scale row reads step cutoff_step."""
+def _method_settings(config: dict, spec: dict, method: str, trained: dict, cutoff_step: int | None) -> MethodSettings:
+    """Model file, squeeze settings and DBSCAN choice of one method on one scenario. A model we
+    train squeezes with the K it was trained with; a small-scale row reads step cutoff_step.
+    `trained`: method -> the TrainedModel it uses (MIRO, MIRO_single_shot)."""
     miro = spec.get("miro")
-    if method == "DBSCAN":
-        weights, override = None, spec.get("dbscan_selection", {})
-    else:
-        released = f"resources/weights/released/{miro['released_weights']}" if method == "MIRO_released" else None
-        weights = f"results/models/{spec.get('scale_of', spec['id'])}/model.pt" if method == "MIRO" else released
-        override = miro.get("dbscan_selection", {})
+    own = miro.get("single_shot", {}) if method in SINGLE_SHOT_METHODS else {}
+    weights, steps = None, miro["num_steps"] if miro else None
+    if method in trained:
+        weights, steps = trained[method].weights, trained[method].training["num_steps"]
+    elif method == "MIRO_released":
+        weights = f"resources/weights/released/{miro['released_weights']}"
+    elif method == "MIRO_single_shot_released":
+        weights, steps = f"{SINGLE_SHOT_RESOURCES}/{own['released_weights']}", own.get("num_steps", steps)
+    # DBSCAN keeps the scenario's squeeze settings too (unused, but part of its jobs' params)
     squeeze = {}
     if miro is not None:
-        steps = training["num_steps"] if method == "MIRO" else miro["num_steps"]
         step = cutoff_step - 1 if "scale_of" in spec else -1
-        squeeze = {"connectivity_radius": miro["connectivity_radius"], "num_steps": steps, "step": step}
-    return MethodSettings(
-        weights=weights,
-        miro=squeeze,
-        dbscan=spec["dbscan"] if method == "DBSCAN" else miro["dbscan"],
-        dbscan_selection={**config["dbscan_selection"], **override},
-    )
+        squeeze = {"connectivity_radius": own.get("connectivity_radius", miro["connectivity_radius"]), "num_steps": steps, "step": step}
+    if method == "DBSCAN":
+        return MethodSettings(weights, squeeze, spec["dbscan"], {**config["dbscan_selection"], **spec.get("dbscan_selection", {})})
+    selection = {**config["dbscan_selection"], **miro.get("dbscan_selection", {}), **own.get("dbscan_selection", {})}
+    return MethodSettings(weights=weights, miro=squeeze, dbscan=own.get("dbscan", miro["dbscan"]), dbscan_selection=selection)
+
+
+def _single_shot_cluster(config: dict, spec: dict, single_shot_files: set, repo) -> tuple[str, float | None]:
+    """The single-shot training cluster of a scenario: a file of the single-shot manifest
+    (downloaded to resources/single_shot, normalised units) or the user's CSV (absolute, or
+    relative to the repository root; in nm when miro.single_shot.length_nm is given)."""
+    single_shot = spec["miro"]["single_shot"]
+    name = str(single_shot["cluster"])
+    if name in single_shot_files:
+        return f"{SINGLE_SHOT_RESOURCES}/{name}", single_shot.get("length_nm")
+    path = Path(name) if Path(name).is_absolute() else Path(repo) / name
+    if not path.is_file():
+        raise MiroInputError(
+            f"config: scenario {spec['id']}: miro.single_shot.cluster {name!r} is neither a file of "
+            f"{config['single_shot_manifest']} nor an existing CSV (x, y); give a path relative to the repository root or absolute"
+        )
+    return str(path), single_shot.get("length_nm")
+
+
+def _trained_models(config: dict, spec: dict, methods: list, single_shot_files: set, repo) -> dict:
+    """Method -> :class:`TrainedModel` of the methods of a scenario that train a model."""
+    trained = {}
+    for method, single_shot in (("MIRO", False), ("MIRO_single_shot", True)):
+        if method not in methods:
+            continue
+        cluster, length_nm = _single_shot_cluster(config, spec, single_shot_files, repo) if single_shot else (None, None)
+        own = spec["miro"].get("single_shot", {}) if single_shot else {}
+        trained[method] = TrainedModel(
+            id=single_shot_model_id(spec["id"]) if single_shot else spec["id"],
+            scenario=spec["id"],
+            training_set=_training_set(config, spec, single_shot),
+            training=_training_settings(config, spec, single_shot),
+            connectivity_radius=own.get("connectivity_radius", spec["miro"]["connectivity_radius"]),
+            variant=_variant(config, spec, spec),
+            cluster=cluster,
+            cluster_length_nm=length_nm,
+        )
+    return trained
 
 
 def _data_dir(spec: dict) -> str:
@@ -371,15 +507,15 @@ def _data_dir(spec: dict) -> str:
     return f"resources/benchmark/{dataset_id(spec['benchmark'])}"
 
 
-def _resolve(config: dict, spec: dict, owner: dict, benchmark_manifest) -> Scenario:
+def _resolve(config: dict, spec: dict, owner: dict, benchmark_manifest, single_shot_files: set, repo) -> Scenario:
     """One :class:`Scenario` from its (checked) config entry; `owner` is the entry whose model it uses."""
     sid = spec["id"]
     methods = _spec_methods(spec, config["methods"])
-    training = _training_settings(config, owner) if "MIRO" in methods else None
+    models = _trained_models(config, owner, methods, single_shot_files, repo)
     variant = _variant(config, spec, owner) if "miro" in spec else None
     cutoff_step = variant["cutoff_step"] if variant else None
     if "scale_of" not in spec and "miro" in spec:
-        _check_variant(config, spec, training, cutoff_step)
+        _check_variant(config, spec, models["MIRO"].training if "MIRO" in models else None, cutoff_step)
     fovs = _scenario_fovs(spec, benchmark_manifest)
     test_fovs = [fov for fov in fovs if fov not in spec["training_fovs"]][: config["max_test_fovs"]]
     if not test_fovs:
@@ -401,9 +537,8 @@ def _resolve(config: dict, spec: dict, owner: dict, benchmark_manifest) -> Scena
         training_fovs=spec["training_fovs"],
         test_fovs=test_fovs,
         model_scenario=owner["id"],
-        methods={method: _method_settings(config, spec, method, training, cutoff_step) for method in methods},
-        training_set=_training_set(config, spec),
-        training=training,
+        methods={method: _method_settings(config, spec, method, models, cutoff_step) for method in methods},
+        models=models,
         variant=variant,
         simulation=simulation,
         figure_fov=figure_fov,
@@ -411,16 +546,28 @@ def _resolve(config: dict, spec: dict, owner: dict, benchmark_manifest) -> Scena
     )
 
 
-def resolve_scenarios(config: dict, benchmark_manifest, released: dict) -> dict:
+def resolve_scenarios(config: dict, benchmark_manifest, released: dict, single_shot_files=(), repo=".") -> dict:
     """Scenario id -> :class:`Scenario` of a validated config, in Table-1 order.
 
     Args:
         config: the config after schema validation with defaults filled in.
         benchmark_manifest: the manifest of the benchmark files (:func:`miro.data.download.read_manifest`).
         released: file name -> :class:`miro.data.released.ReleasedModel` of the released-weights manifest.
+        single_shot_files: file names of the single-shot manifest (training clusters, released weights).
+        repo: the repository root; a user's single-shot cluster path is relative to it.
     """
     specs = _scenario_specs(config, released)
-    folders = set(benchmark_manifest["folder"])
+    folders, single_shot_files = set(benchmark_manifest["folder"]), set(single_shot_files)
     for spec in specs.values():
-        _check_methods(config, spec, _spec_methods(spec, config["methods"]), folders, set(released))
-    return {sid: _resolve(config, spec, specs[spec.get("scale_of", sid)], benchmark_manifest) for sid, spec in specs.items()}
+        _check_methods(config, spec, _spec_methods(spec, config["methods"]), folders, set(released), single_shot_files)
+    requested = [method for method in SINGLE_SHOT_METHODS if method in config["methods"]]
+    if requested and not any(_spec_methods(spec, requested) for spec in specs.values()):
+        raise MiroInputError(f"config: method(s) {', '.join(requested)} need a scenario with miro.single_shot; add one (see config/single_shot.yaml)")
+    owner = {sid: specs[spec.get("scale_of", sid)] for sid, spec in specs.items()}
+    return {sid: _resolve(config, spec, owner[sid], benchmark_manifest, single_shot_files, repo) for sid, spec in specs.items()}
+
+
+def resolve_models(scenarios: dict) -> dict:
+    """Model id -> :class:`TrainedModel` of every model the scenarios train (a small-scale row
+    uses its scenario's), few-shot then single-shot per scenario, in Table-1 order."""
+    return {model.id: model for scenario in scenarios.values() if scenario.scale_of is None for model in scenario.models.values()}

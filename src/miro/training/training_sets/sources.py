@@ -162,15 +162,41 @@ def source_from_benchmark(folder, training_indices: Sequence[int], normalization
     return source_from_fovs(tables, normalization, fovs=[int(i) for i in training_indices])
 
 
-def single_shot_source(path, backgrounds: Sequence = ()) -> TrainingSource:
-    """:class:`TrainingSource` holding one cluster from a CSV (``x``, ``y``; already normalised and centred).
+def single_shot_source(path, backgrounds: Sequence = (), length_nm: float | None = None) -> TrainingSource:
+    r""":class:`TrainingSource` holding one annotated cluster (single-shot training), from a CSV of ``x``, ``y``.
 
-    The authors' single-shot files (``single-shot/training_cluster_scenario_{5,6}.csv``)
-    are used as they are: the cluster's centre is the origin of the file's
-    coordinates (not re-centred).
+    With ``length_nm`` the file is in nm and the cluster is centred on its mean and
+    scaled to normalised units, :math:`\mathbf{p}' = (\mathbf{p} - \bar{\mathbf{p}}) / L`
+    (:math:`L` = ``length_nm``, the FOV edge the model will squeeze: 2000 nm for the
+    benchmark). Without it the file is taken as it is, in normalised units with the
+    cluster's centre at the origin: the authors' single-shot files
+    (``single-shot/data/training_cluster_scenario_{5,6}.csv``) are not re-centred.
+
+    Parameters
+    ----------
+    path : path
+        CSV with columns ``x``, ``y`` (optional ``sublabel``, ``class``); at least 3 points.
+    backgrounds : sequence of (M, 2) arrays
+        Real backgrounds in normalised units, for the blinking builders.
+    length_nm : float, optional
+        nm per normalised unit of a file in nm.
     """
     from miro.data.io import read_localizations
 
-    table = read_localizations(path)
+    table = read_localizations(path, check_units=length_nm is not None)  # normalised files span < 1 unit
     keep = [c for c in ("x", "y", "sublabel", "class") if c in table.columns]
-    return TrainingSource([table[keep].reset_index(drop=True)], list(backgrounds), [])
+    table = table[keep].reset_index(drop=True)
+    if len(table) < 3:
+        raise MiroInputError(f"{path}: {len(table)} localization(s); a single-shot training cluster needs at least 3")
+    xy = table[["x", "y"]].to_numpy(dtype=np.float64)
+    extent = float(np.max(np.ptp(xy, axis=0)))
+    if length_nm is not None:
+        if not length_nm > 0:
+            raise MiroInputError(f"{path}: length_nm must be > 0 (nm per normalised unit), got {length_nm}")
+        table[["x", "y"]] = (xy - xy.mean(axis=0)) / float(length_nm)
+    elif extent > 1:
+        raise MiroInputError(
+            f"{path}: the cluster spans {extent:g} units, more than a whole normalised FOV; "
+            "a cluster in nm needs length_nm (nm per normalised unit, e.g. 2000 for the benchmark)"
+        )
+    return TrainingSource([table], list(backgrounds), [])
