@@ -147,7 +147,7 @@ MIRO_BLOCK = "connectivity_radius: 0.2, num_steps: 4, dbscan: {eps: 1, min_sampl
         (
             f"methods: [DBSCAN, MIRO_single_shot]\nscenarios:\n  - {{id: s, benchmark: Ground Truth - Scenario 6, {ONE}, "
             f"miro: {{{MIRO_BLOCK}, single_shot: {{cluster: training_cluster_scenario_6.csv}}}}}}\n",
-            "the single-shot training set needs one of the authors' builders",
+            "the single-shot training set places copies of the one cluster in uniform noise",
         ),
         (
             f"methods: [DBSCAN, MIRO_single_shot_released]\nscenarios:\n  - {{id: s, benchmark: Ground Truth - Scenario 6, {ONE}, "

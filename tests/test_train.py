@@ -132,6 +132,15 @@ def test_same_seed_same_curve_and_resume_is_exact(graphs, tmp_path):
     assert [row["epoch"] for row in read_loss_log(tmp_path / "loss.tsv")] == [1, 2]
     assert (tmp_path / "loss.png").stat().st_size > 0
 
+    # killed after its last epoch, before the outputs were kept (a workflow job): the rerun
+    # trains nothing and still writes the loss log and curve of every epoch
+    (tmp_path / "loss.tsv").unlink()
+    (tmp_path / "loss.png").unlink()
+    done, hist_done = train(_model(seed=98), graphs, epochs=2, checkpoint_dir=ckpt, callbacks=callbacks, **kw)
+    assert all(torch.equal(a, b) for a, b in zip(_weights(full), _weights(done)))
+    assert [row["epoch"] for row in read_loss_log(tmp_path / "loss.tsv")] == [1, 2]
+    assert (tmp_path / "loss.png").stat().st_size > 0
+
     # a different seed gives a different curve
     _, hist_other = train(_model(), graphs, epochs=2, connectivity_radius=R, seed=12, progress=False)
     assert [h["loss"] for h in hist_other] != [h["loss"] for h in hist_full]

@@ -375,10 +375,10 @@ def _check_single_shot(config: dict, spec: dict, methods: list, single_shot_file
                 f"(a file of {manifest} or a CSV of x, y)"
             )
         builder = _training_set(config, spec, single_shot=True).get("builder")
-        if builder not in ("GraphDataset", "GraphBlinkingDataset", "GraphBlinkingCroppedDataset"):
+        if builder != "GraphDataset":
             raise MiroInputError(
-                f"config: scenario {sid}: the single-shot training set needs one of the authors' builders "
-                f"(GraphDataset, GraphBlinkingDataset, GraphBlinkingCroppedDataset), not {builder!r}; set miro.single_shot.training_set"
+                f"config: scenario {sid}: the single-shot training set places copies of the one cluster in uniform noise "
+                f"(builder GraphDataset), not {builder!r}; set miro.single_shot.training_set: {{builder: GraphDataset, dataset_size: N, kwargs: ...}}"
             )
     released = single_shot.get("released_weights")
     if "MIRO_single_shot_released" in methods and released not in single_shot_files:
@@ -454,9 +454,12 @@ def _method_settings(config: dict, spec: dict, method: str, trained: dict, cutof
     if miro is not None:
         step = cutoff_step - 1 if "scale_of" in spec else -1
         squeeze = {"connectivity_radius": own.get("connectivity_radius", miro["connectivity_radius"]), "num_steps": steps, "step": step}
+    # the top-level selection, its per-method override, then the scenario's own
+    selection = {key: value for key, value in config["dbscan_selection"].items() if key != "methods"}
+    selection.update(config["dbscan_selection"].get("methods", {}).get(method, {}))
     if method == "DBSCAN":
-        return MethodSettings(weights, squeeze, spec["dbscan"], {**config["dbscan_selection"], **spec.get("dbscan_selection", {})})
-    selection = {**config["dbscan_selection"], **miro.get("dbscan_selection", {}), **own.get("dbscan_selection", {})}
+        return MethodSettings(weights, squeeze, spec["dbscan"], {**selection, **spec.get("dbscan_selection", {})})
+    selection.update({**miro.get("dbscan_selection", {}), **own.get("dbscan_selection", {})})
     return MethodSettings(weights=weights, miro=squeeze, dbscan=own.get("dbscan", miro["dbscan"]), dbscan_selection=selection)
 
 

@@ -229,6 +229,8 @@ def train(
             state_path, settings=settings, model=model, optimizer=optimizer, loader_generator=loader_generator, device=dev
         )
         logger.info("resumed from %s after epoch %d", state_path, start_epoch)
+        for callback in callbacks:  # the epochs done before: a job killed after its last epoch still gets its log
+            callback(history)
     else:
         history, start_epoch = [], 0
         torch.manual_seed(seed)
