@@ -68,7 +68,8 @@ def test_fetch_folder_good(tmp_path, benchmark_dir, manifest, http_base, scheme)
     assert [p.name for p in paths] == list(subset["file"])
     for path, row in zip(paths, subset.itertuples()):
         assert sha256_of(path) == row.sha256
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(subset["file"])  # no temp files left
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == sorted([*subset["file"], *(f".{name}.verified" for name in subset["file"])])  # stamps, no temp files
 
 
 def _serve_copy(tmp_path, benchmark_dir, mangle):

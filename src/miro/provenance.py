@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from miro.data.download import sha256_of
+from miro._outputs import atomic_output
 from miro.errors import MiroInputError
 
 __all__ = ["RECORD_NAME", "PACKAGES", "collect", "write_record", "read_record", "compare_runs", "format_comparison"]
@@ -150,9 +151,8 @@ def collect(results_dir, config: dict, repo=None) -> dict:
 def write_record(record: dict, path) -> Path:
     """Write ``record`` as indented JSON to ``path`` (atomically)."""
     path = Path(path)
-    partial = path.with_name(path.name + ".part")
-    partial.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
-    os.replace(partial, path)
+    with atomic_output(path) as temporary:
+        temporary.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
     return path
 
 

@@ -10,8 +10,8 @@ import pandas as pd
 from miro.errors import MiroInputError
 
 __all__ = [
-    "positive",
-    "non_negative",
+    "LIMITS",
+    "ranged",
     "input_options",
     "output_options",
     "progress",
@@ -21,29 +21,45 @@ __all__ = [
 ]
 
 
-def positive(kind, name):
-    """An argparse type: ``kind(text)``, finite and > 0 (``name`` in the message)."""
+#: Every numeric option of the command line: (type, lowest, highest, lowest allowed?, why the highest).
+#: Floats above 0 exclude 0; whole numbers include their lowest value.
+LIMITS = {
+    "--eps": (float, 0, 10_000, False, "nm; a DBSCAN radius beyond 10 µm joins whole cells"),
+    "--min-samples": (int, 1, 1_000_000, True, "localizations near a core point; no cluster holds more"),
+    "--radius": (float, 0, 1, False, "R is a fraction of the tile or FOV side, 0.1-0.2 for the released models"),
+    "--steps": (int, 1, 200, True, "recurrent steps; the released models use 10-25"),
+    "--tile-size": (float, 0, 100_000, False, "nm; tiles are the training FOV side, 2000 nm for the released models"),
+    "--overlap": (float, 0, 100_000, True, "nm; at least the largest cluster diameter, below the tile size"),
+    "--batch-tiles": (int, 1, 4096, True, "tiles per model call; more only costs memory"),
+    "--workers": (int, 1, 256, True, "worker processes; more than CPU cores only costs memory"),
+    "--pixel-size": (float, 0, 10_000, False, "nm per camera pixel, e.g. 107 or 130"),
+    "--length-nm": (float, 0, 100_000, False, "nm per normalised unit, the side of the fields you will cluster"),
+    "--epochs": (int, 1, 100_000, True, "training epochs; the authors use 30"),
+    "--hidden": (int, 1, 4096, True, "hidden channels; the released models use 256"),
+    "--dataset-size": (int, 1, 10_000_000, True, "synthetic graphs kept in memory; the authors use 1500"),
+    "--batch-size": (int, 1, 4096, True, "graphs per optimizer step; the authors use 4"),
+    "--lr": (float, 0, 1, False, "larger Adam steps diverge; the authors use 1e-4"),
+    "--seed": (int, 0, 2**32 - 1, True, "numpy seeds are 32-bit"),
+}
+
+
+def ranged(option: str):
+    """The argparse type of ``option``: a finite number in its range of :data:`LIMITS`; the
+    message names the option, the range and why."""
+    kind, low, high, low_allowed, why = LIMITS[option]
+
     def parse(text):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a {'whole ' if kind is int else ''}number, got {text!r}") from None
-        if not (math.isfinite(value) and value > 0):
-            raise argparse.ArgumentTypeError(f"{name} must be > 0, got {text!r}")
+            raise argparse.ArgumentTypeError(f"{option} must be a {'whole ' if kind is int else ''}number, got {text!r}") from None
+        if not math.isfinite(value) or value < low or (value == low and not low_allowed):
+            raise argparse.ArgumentTypeError(f"{option} must be {'>=' if low_allowed else '>'} {low}, got {text!r}")
+        if value > high:
+            raise argparse.ArgumentTypeError(f"{option} must be at most {high:g} ({why}), got {text!r}")
         return value
 
     return parse
-
-
-def non_negative(text):
-    """The argparse type of ``--overlap``: a finite number of nm >= 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--overlap must be a number of nm, got {text!r}") from None
-    if not (math.isfinite(value) and value >= 0):
-        raise argparse.ArgumentTypeError(f"--overlap must be >= 0 nm, got {text!r}")
-    return value
 
 
 def input_options(parser) -> None:
@@ -58,7 +74,7 @@ def input_options(parser) -> None:
     )
     group.add_argument(
         "--pixel-size",
-        type=positive(float, "--pixel-size"),
+        type=ranged("--pixel-size"),
         metavar="NM",
         help="camera pixel size in nm, for ThunderSTORM [px] columns, --unit px, or to override a Picasso file's Pixelsize",
     )

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from miro.cli._common import input_options, non_negative, output_options, positive, progress, read_localization_file, say, torch_device
+from miro._outputs import atomic_outputs, check_outputs
+from miro.cli._common import input_options, output_options, progress, ranged, read_localization_file, say, torch_device
 from miro.cli.models import DEFAULT_DBSCAN_EPS, DEFAULT_DBSCAN_MIN_SAMPLES, DEFAULT_MODEL, MODEL_SOURCES
 from miro.errors import MiroInputError
 
@@ -110,13 +111,10 @@ def cluster_table(xy_nm, labels) -> pd.DataFrame:
 
 def run(args) -> int:
     """Run ``miro cluster``: read, cluster (MIRO + DBSCAN or plain DBSCAN), write labels and the cluster table."""
-    from miro.data.io import write_csv
     from miro.inference.clustering import dbscan_labels
 
     source = Path(args.input)
-    out = Path(args.out)
-    if out.exists() and source.exists() and out.resolve() == source.resolve():
-        raise MiroInputError(f"{out}: --out would overwrite the input file; choose another name")
+    out, clusters_out = check_outputs([args.out, _clusters_path(Path(args.out))], inputs=[source, args.model], fix="choose another --out")
     if args.dbscan_only and args.model is not None:
         raise MiroInputError("--dbscan-only runs DBSCAN without a model; drop --model or --dbscan-only")
     if not args.dbscan_only and args.model is None:
@@ -136,9 +134,10 @@ def run(args) -> int:
 
     result = table.copy() if args.keep_columns else table[["x", "y"]].copy()
     result["cluster"] = labels
-    write_csv(result, out)
     stats = cluster_table(xy, labels)
-    clusters_out = write_csv(stats, _clusters_path(out))
+    with atomic_outputs([out, clusters_out]) as (labels_part, clusters_part):
+        result.to_csv(labels_part, index=False)
+        stats.to_csv(clusters_part, index=False)
     n_clustered = int((labels > 0).sum())
     say(
         args,
@@ -203,21 +202,21 @@ def add_parser(commands) -> None:
     method = cluster.add_argument_group("method")
     method.add_argument("--model", "-m", metavar="MODEL.pt", help="trained MIRO weights (.pt); required unless --dbscan-only")
     method.add_argument("--dbscan-only", action="store_true", help="plain DBSCAN on the raw localizations, no model")
-    method.add_argument("--eps", type=positive(float, "--eps"), metavar="NM", help="DBSCAN radius in nm (default: see below)")
-    method.add_argument("--min-samples", type=positive(int, "--min-samples"), metavar="N", help="DBSCAN minimum localizations within eps of a core point, itself included (default: see below)")
+    method.add_argument("--eps", type=ranged("--eps"), metavar="NM", help="DBSCAN radius in nm (default: see below)")
+    method.add_argument("--min-samples", type=ranged("--min-samples"), metavar="N", help="DBSCAN minimum localizations within eps of a core point, itself included (default: see below)")
     method.add_argument(
         "--radius",
-        type=positive(float, "--radius"),
+        type=ranged("--radius"),
         metavar="R",
         help="connectivity radius R as a fraction of the tile size, the model's length scale (released models 0.2 or 0.1: 400 or 200 nm for 2000 nm tiles); must be the R the model was trained with",
     )
-    method.add_argument("--steps", type=positive(int, "--steps"), metavar="K", help="recurrent steps K (released models 10-25, see below)")
+    method.add_argument("--steps", type=ranged("--steps"), metavar="K", help="recurrent steps K (released models 10-25, see below)")
     tiling = cluster.add_argument_group("large fields (tiling)")
-    tiling.add_argument("--tile-size", type=positive(float, "--tile-size"), metavar="NM", help="tile side in nm = the training field-of-view size (default 2000, or from a 'miro train' model)")
-    tiling.add_argument("--overlap", type=non_negative, default=500.0, metavar="NM", help="overlap of neighbouring tiles in nm, at least the largest cluster diameter (default 500)")
+    tiling.add_argument("--tile-size", type=ranged("--tile-size"), metavar="NM", help="tile side in nm = the training field-of-view size (default 2000, or from a 'miro train' model)")
+    tiling.add_argument("--overlap", type=ranged("--overlap"), default=500.0, metavar="NM", help="overlap of neighbouring tiles in nm, at least the largest cluster diameter (default 500)")
     tiling.add_argument("--whole-fov", action="store_true", help="no tiling: normalise the whole input by its min-max like the authors (reproduces the paper on 2 µm benchmark FOVs; small inputs only)")
-    tiling.add_argument("--batch-tiles", type=positive(int, "--batch-tiles"), metavar="N", help="tiles per model call (default 4 on CPU, 64 on GPU)")
-    tiling.add_argument("--workers", type=positive(int, "--workers"), metavar="N", help="parallel processes for the tiles (default: one per CPU core, at most 8)")
+    tiling.add_argument("--batch-tiles", type=ranged("--batch-tiles"), metavar="N", help="tiles per model call (default 4 on CPU, 64 on GPU)")
+    tiling.add_argument("--workers", type=ranged("--workers"), metavar="N", help="parallel processes for the tiles (default: one per CPU core, at most 8)")
     tiling.add_argument("--device", default="auto", help="cpu, cuda, cuda:1 ... (default auto: a GPU if there is one)")
     cluster.add_argument("--keep-columns", action="store_true", help="copy every input column (frame, uncertainty, index...) into OUT")
     input_options(cluster)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 
 from miro.cli import cluster, compare_runs, evaluate, train
 from miro.cli.models import MODEL_SOURCES
@@ -42,6 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the command is so that its outputs and workers are cleaned up as on Ctrl-C."""
+
+
+def _terminate(signum, frame):
+    raise _Terminated()
+
+
 def _error(message: str) -> None:
     line = " ".join(str(message).split())
     print(f"miro: error: {line}", file=sys.stderr)
@@ -51,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the ``miro`` command line; return the exit status.
 
     0 on success; 2 for usage errors and bad input (one line on stderr:
-    ``miro: error: ...``); 130 when interrupted.
+    ``miro: error: ...``); 130 when interrupted (Ctrl-C), 143 when terminated
+    (SIGTERM). Interrupted or not, no temporary file, partial output or
+    worker process is left behind.
     """
     parser = build_parser()
     try:
@@ -64,8 +76,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         return int(args.func(args) or 0)
+    except _Terminated:
+        _error("terminated (SIGTERM); no partial output was left")
+        return 143
+    except KeyboardInterrupt:
+        _error("interrupted; no partial output was left")
+        return 130
     except MiroInputError as error:
         _error(error)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as error:
@@ -74,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         name = f"{error.filename}: " if getattr(error, "filename", None) else ""
         _error(f"{name}{error.strerror or error}")
-    except KeyboardInterrupt:
-        _error("interrupted")
-        return 130
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
     return 2

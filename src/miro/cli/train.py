@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import numpy as np
 
-from miro.cli._common import input_options, output_options, positive, progress, read_localization_file, say, torch_device
+from miro._outputs import check_outputs
+from miro.cli._common import input_options, output_options, progress, ranged, read_localization_file, say, torch_device
 from miro.cli.models import DEFAULT_RADIUS, DEFAULT_STEPS
 from miro.errors import MiroInputError
 
@@ -52,8 +54,11 @@ def run(args) -> int:
     from miro.nn.model import MIRO
     from miro.nn.weights import save_checkpoint
     from miro.training import train
+    from miro.training.state import CHECKPOINT_NAME
     from miro.training.training_sets import build_training_set
 
+    state = Path(args.checkpoint_dir) / CHECKPOINT_NAME if args.checkpoint_dir else None
+    check_outputs([args.out], inputs=[*args.fovs, args.single_shot, state], fix="choose another --out")
     if args.single_shot:
         source, fov_size_nm = _single_shot_source(args), args.length_nm
         what = f"one cluster of {len(source.clusters[0])} localizations ({args.single_shot}), {len(args.fovs)} background file(s), FOV {fov_size_nm:g} nm"
@@ -137,29 +142,29 @@ def add_parser(commands) -> None:
         "jittered, subsampled copies of it in synthetic fields (the paper's single-shot training)",
     )
     train.add_argument(
-        "--length-nm", type=positive(float, "--length-nm"), default=2000.0, metavar="NM",
+        "--length-nm", type=ranged("--length-nm"), default=2000.0, metavar="NM",
         help="with --single-shot: nm per normalised unit, the side of the fields you will cluster (default 2000, the benchmark's)",
     )
     train.add_argument("--out", "-o", required=True, metavar="MODEL.pt", help="checkpoint to write")
-    train.add_argument("--radius", type=positive(float, "--radius"), default=DEFAULT_RADIUS, metavar="R", help="connectivity radius R as a fraction of the FOV size (default 0.2)")
-    train.add_argument("--steps", type=positive(int, "--steps"), default=DEFAULT_STEPS, metavar="K", help="recurrent steps K (default 12)")
-    train.add_argument("--epochs", type=positive(int, "--epochs"), default=30, help="training epochs (default 30, as the authors)")
-    train.add_argument("--hidden", type=positive(int, "--hidden"), default=256, help="hidden size of the network (default 256, as released)")
+    train.add_argument("--radius", type=ranged("--radius"), default=DEFAULT_RADIUS, metavar="R", help="connectivity radius R as a fraction of the FOV size (default 0.2)")
+    train.add_argument("--steps", type=ranged("--steps"), default=DEFAULT_STEPS, metavar="K", help="recurrent steps K (default 12)")
+    train.add_argument("--epochs", type=ranged("--epochs"), default=30, help="training epochs (default 30, as the authors)")
+    train.add_argument("--hidden", type=ranged("--hidden"), default=256, help="hidden size of the network (default 256, as released)")
     train.add_argument(
         "--node-features",
         choices=("laplacian", "laplacian+meanshift"),
         default="laplacian",
         help="node features: the authors' Laplacian eigenvectors (default), or those plus local density and mean-shift vectors",
     )
-    train.add_argument("--dataset-size", type=positive(int, "--dataset-size"), default=1500, metavar="N", help="number of synthetic training graphs (default 1500)")
+    train.add_argument("--dataset-size", type=ranged("--dataset-size"), default=1500, metavar="N", help="number of synthetic training graphs (default 1500)")
     train.add_argument("--builder", choices=("GraphDataset", "GraphBlinkingDataset", "GraphBlinkingCroppedDataset"), default="GraphDataset", help="training-set builder of the authors (default GraphDataset; the blinking ones reuse real backgrounds)")
-    train.add_argument("--batch-size", type=positive(int, "--batch-size"), default=4, help="graphs per optimizer step (default 4)")
-    train.add_argument("--lr", type=positive(float, "--lr"), default=1e-4, help="Adam learning rate (default 1e-4)")
-    train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    train.add_argument("--batch-size", type=ranged("--batch-size"), default=4, help="graphs per optimizer step (default 4)")
+    train.add_argument("--lr", type=ranged("--lr"), default=1e-4, help="Adam learning rate (default 1e-4)")
+    train.add_argument("--seed", type=ranged("--seed"), default=0, help="random seed (default 0)")
     train.add_argument("--device", default="auto", help="cpu, cuda ... (default auto)")
     train.add_argument("--checkpoint-dir", metavar="DIR", help="save the training state here after every epoch and resume from it")
-    train.add_argument("--eps", type=positive(float, "--eps"), metavar="NM", help="DBSCAN eps (nm) to store in the model as its default for miro cluster")
-    train.add_argument("--min-samples", type=positive(int, "--min-samples"), metavar="N", help="DBSCAN min_samples to store in the model")
+    train.add_argument("--eps", type=ranged("--eps"), metavar="NM", help="DBSCAN eps (nm) to store in the model as its default for miro cluster")
+    train.add_argument("--min-samples", type=ranged("--min-samples"), metavar="N", help="DBSCAN min_samples to store in the model")
     input_options(train)
     output_options(train)
     train.set_defaults(func=run)

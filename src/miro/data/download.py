@@ -7,6 +7,12 @@ temporary name and renames it only once its size and SHA-256 match, so a
 failed download never leaves a half-written file behind. ``base_url`` may be
 ``https://``, ``http://`` or ``file://`` (tests serve the shared copy of the
 data from a local folder or a loopback HTTP server).
+
+Every verified file gets a *stamp* ``.<name>.verified`` beside it (size,
+modification time in ns, SHA-256). :func:`check_stamp`, called whenever a
+localization file or a checkpoint is read, compares the size and time with the
+stamp (one ``stat``) and hashes the file again only when they differ, so a data
+file edited, truncated or replaced after its download is refused, not used.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from miro._outputs import atomic_output
 from miro.errors import MiroInputError
 
 __all__ = [
@@ -36,6 +43,8 @@ __all__ = [
     "verify_file",
     "write_sha256",
     "read_sha256",
+    "write_stamp",
+    "check_stamp",
 ]
 
 MANIFEST_COLUMNS = ["folder", "file", "sha256", "bytes"]
@@ -139,6 +148,7 @@ def fetch_file(url: str, destination: str | Path, sha256: str, size: int | None 
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+    write_stamp(destination, sha256)
     return destination
 
 
@@ -155,7 +165,9 @@ def fetch_folder(base_url: str, manifest: pd.DataFrame, folder: str, destination
     paths = []
     for row in rows.itertuples(index=False):
         target = destination / row.file
-        if not (target.is_file() and target.stat().st_size == row.bytes and sha256_of(target) == row.sha256):
+        if target.is_file() and target.stat().st_size == row.bytes and sha256_of(target) == row.sha256:
+            write_stamp(target, row.sha256)
+        else:
             fetch_file(file_url(base_url, folder, row.file), target, row.sha256, int(row.bytes))
         paths.append(target)
     return paths
@@ -211,6 +223,7 @@ def fetch_recorded(
         if os.path.exists(temporary):
             os.unlink(temporary)
     write_sha256(destination, digest.hexdigest())
+    write_stamp(destination, digest.hexdigest())
     return digest.hexdigest()
 
 
@@ -258,10 +271,45 @@ def write_sha256(path: str | Path, digest: str) -> Path:
     """Write ``<path>.sha256`` holding ``<digest>  <name>`` (``sha256sum`` format)."""
     path = Path(path)
     sidecar = path.with_name(path.name + ".sha256")
-    temporary = sidecar.with_name(f".{sidecar.name}.part")
-    temporary.write_text(f"{digest}  {path.name}\n")
-    temporary.replace(sidecar)
+    with atomic_output(sidecar) as temporary:
+        temporary.write_text(f"{digest}  {path.name}\n")
     return sidecar
+
+
+def _stamp_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.verified")
+
+
+def write_stamp(path: str | Path, sha256: str) -> Path:
+    """Write the stamp of a verified file (see the module notes); return its path."""
+    path = Path(path)
+    status = path.stat()
+    with atomic_output(_stamp_path(path)) as temporary:
+        temporary.write_text(f"{status.st_size} {status.st_mtime_ns} {sha256}\n")
+    return _stamp_path(path)
+
+
+def check_stamp(path: str | Path) -> None:
+    """Refuse a file whose content differs from its verified download (no stamp: nothing to check).
+
+    Raises
+    ------
+    MiroInputError
+        One line naming the file and how to get it back.
+    """
+    path = Path(path)
+    try:
+        size, mtime_ns, digest = _stamp_path(path).read_text().split()
+        status = path.stat()
+    except (OSError, ValueError):  # no stamp (not downloaded, or before stamps) or an unreadable one
+        return
+    if (status.st_size, status.st_mtime_ns) == (int(size), int(mtime_ns)):
+        return
+    if sha256_of(path) != digest:
+        raise MiroInputError(
+            f"{path}: changed since its verified download ({status.st_size} bytes, {size} downloaded); "
+            f"delete it and {_stamp_path(path).name}, then rerun to download it again"
+        )
 
 
 def read_sha256(sidecar: str | Path) -> str:

@@ -26,12 +26,13 @@ store them in our own checkpoint's metadata.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
 import torch
 
+from miro._outputs import atomic_output
+from miro.data.download import check_stamp
 from miro.errors import MiroInputError
 from miro.nn.graph import NODE_FEATURES
 from miro.nn.model import MIRO
@@ -46,6 +47,8 @@ __all__ = [
     "load_released",
     "save_checkpoint",
     "load_checkpoint",
+    "load_torch_file",
+    "check_finite_weights",
 ]
 
 #: deeplay layer name (after the ``model.`` prefix) -> :class:`~miro.nn.model.MIRO` layer.
@@ -66,17 +69,25 @@ _TO_MODEL = {f"{a}.{p}": f"{m}.{p}" for a, m in AUTHORS_KEYS.items() for p in ("
 _TO_AUTHORS = {m: a for a, m in _TO_MODEL.items()}
 
 
-def _torch_load(path, map_location="cpu"):
+_CHECKPOINT_FIX = "pass a .pt file written by torch.save(state_dict) or miro.nn.weights.save_checkpoint"
+
+
+def load_torch_file(path, what: str = "checkpoint", fix: str = _CHECKPOINT_FIX, map_location="cpu"):
+    """``torch.load(path, weights_only=True)``; a missing, truncated or foreign file is one
+    :class:`~miro.errors.MiroInputError` naming ``path``, ``what`` it should be and the ``fix``
+    (model checkpoints, training states and training sets are all read through here)."""
     path = Path(path)
+    if path.is_dir():
+        raise MiroInputError(f"{path}: is a folder, not a {what} file; {fix}")
     if not path.is_file():
-        raise MiroInputError(f"{path}: no such checkpoint file; check the path (released weights are model_scenario_<n>.pt or checkpoint.pt)")
+        raise MiroInputError(f"{path}: no such {what} file; check the path")
+    check_stamp(path)
     try:
         return torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as exc:  # pickle, zip and torch errors all mean "not a checkpoint"
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    except Exception as exc:  # pickle, zip and torch errors all mean "damaged or not a checkpoint"
+        reason = " ".join(str(exc).split()) or type(exc).__name__
         raise MiroInputError(
-            f"{path}: not a PyTorch checkpoint that loads with weights_only=True ({reason[:160]}); "
-            "pass a .pt file written by torch.save(state_dict) or miro.nn.weights.save_checkpoint"
+            f"{path}: truncated, damaged or not a PyTorch {what} that loads with weights_only=True ({reason[:120]}); {fix}"
         ) from None
 
 
@@ -165,6 +176,7 @@ def load_state_dict_into(model: MIRO, state_dict: Mapping, source: str = "state_
         ``model``, with the weights loaded.
     """
     sd = to_model_state_dict(state_dict, source)
+    check_finite_weights(sd, source)
     expected = model.state_dict()
     for key, target in expected.items():
         if tuple(sd[key].shape) != tuple(target.shape):
@@ -176,9 +188,21 @@ def load_state_dict_into(model: MIRO, state_dict: Mapping, source: str = "state_
     return model
 
 
+def check_finite_weights(state_dict: Mapping, source: str = "state_dict") -> None:
+    """Refuse weights holding NaN or infinite values (a damaged file or a diverged training):
+    they would turn every squeezed position into NaN."""
+    bad = [key for key, value in state_dict.items() if value.is_floating_point() and not bool(torch.isfinite(value).all())]
+    if bad:
+        name = _TO_AUTHORS.get(bad[0], bad[0])
+        raise MiroInputError(
+            f"{source}: {len(bad)} weight tensor(s) such as {AUTHORS_PREFIX}{name} hold NaN or infinite values "
+            "(a damaged file or a diverged training); use another model file or train again with a lower lr"
+        )
+
+
 def read_state_dict(path, map_location="cpu") -> dict:
     """The state_dict stored in ``path`` (released, Lightning or our format), in the authors' layout as stored."""
-    state_dict, _ = _unwrap(_torch_load(path, map_location), str(path))
+    state_dict, _ = _unwrap(load_torch_file(path, map_location=map_location), str(path))
     return dict(state_dict)
 
 
@@ -203,7 +227,7 @@ def load_checkpoint(path, num_steps: int | None = None, map_location="cpu") -> t
         Our checkpoint's metadata, or the inferred layer sizes for other files.
     """
     source = str(path)
-    state_dict, metadata = _unwrap(_torch_load(path, map_location), source)
+    state_dict, metadata = _unwrap(load_torch_file(path, map_location=map_location), source)
     config = infer_config(state_dict, source)
     meta = dict(config) if metadata is None else {**config, **metadata}
     steps = num_steps if num_steps is not None else meta.get("num_steps") or 20
@@ -247,6 +271,7 @@ def save_checkpoint(model: MIRO, path, connectivity_radius: float | None = None,
     Path
         ``path``. The file loads with ``torch.load(..., weights_only=True)``.
     """
+    check_finite_weights(model.state_dict(), str(path))
     meta = {
         **model.hparams,
         "connectivity_radius": None if connectivity_radius is None else float(connectivity_radius),
@@ -264,8 +289,6 @@ def save_checkpoint(model: MIRO, path, connectivity_radius: float | None = None,
         "metadata": meta,
     }
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(payload, tmp)
-    os.replace(tmp, path)
+    with atomic_output(path) as temporary:
+        torch.save(payload, temporary)
     return path

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
+
+from miro._outputs import atomic_output
 
 __all__ = ["LossLog", "read_loss_log", "write_loss_log"]
 
@@ -12,12 +13,10 @@ __all__ = ["LossLog", "read_loss_log", "write_loss_log"]
 def write_loss_log(history: Sequence[dict], path) -> Path:
     """Write the per-epoch history as TSV with columns ``epoch``, ``loss``, ``seconds`` (atomically)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     lines = ["epoch\tloss\tseconds"]
     lines += [f"{h['epoch']}\t{h['loss']:.9g}\t{h['seconds']:.3f}" for h in history]
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("\n".join(lines) + "\n")
-    os.replace(tmp, path)
+    with atomic_output(path) as temporary:
+        temporary.write_text("\n".join(lines) + "\n")
     return path
 
 

@@ -225,10 +225,7 @@ def train(
     loader_generator.manual_seed(seed)
     state_path = Path(checkpoint_dir) / CHECKPOINT_NAME if checkpoint_dir is not None else None
     if state_path is not None and resume and state_path.is_file():
-        history, start_epoch = restore_state(
-            state_path, settings=settings, model=model, optimizer=optimizer, loader_generator=loader_generator, device=dev
-        )
-        logger.info("resumed from %s after epoch %d", state_path, start_epoch)
+        history, start_epoch = _resume(state_path, epochs, settings, model, optimizer, loader_generator, dev)
         for callback in callbacks:  # the epochs done before: a job killed after its last epoch still gets its log
             callback(history)
     else:
@@ -247,7 +244,7 @@ def train(
         with _deterministic(deterministic):
             model.train()
             for epoch in range(start_epoch + 1, epochs + 1):
-                history.append(_epoch(model, optimizer, loader, dev, r, loss_settings, epoch, bar))
+                history.append(_epoch(model, optimizer, loader, dev, r, loss_settings, epoch, bar, state_path))
                 if state_path is not None:
                     save_state(state_path, epoch=epoch, settings=settings, model=model, optimizer=optimizer, history=history,
                                loader_generator=loader_generator)
@@ -260,14 +257,38 @@ def train(
     return model, history
 
 
-def _epoch(model, optimizer, loader, dev, connectivity_radius: float, loss_settings: dict, epoch: int, bar) -> dict:
-    """One pass over the training graphs: ``{"epoch", "loss" (mean batch loss), "seconds"}``."""
+def _resume(state_path: Path, epochs: int, settings: dict, model, optimizer, loader_generator, dev) -> tuple[list, int]:
+    """Restore the training state at ``state_path``: (history, last completed epoch). Refuses a
+    state of more than ``epochs`` epochs (the model would hold more than its metadata says)."""
+    history, start_epoch = restore_state(
+        state_path, settings=settings, model=model, optimizer=optimizer, loader_generator=loader_generator, device=dev
+    )
+    if start_epoch > epochs:
+        raise MiroInputError(
+            f"{state_path}: holds {start_epoch} trained epochs, more than epochs={epochs}; "
+            f"give epochs >= {start_epoch} or delete {state_path.parent} to train anew"
+        )
+    logger.info("resumed from %s after epoch %d", state_path, start_epoch)
+    return history, start_epoch
+
+
+def _epoch(model, optimizer, loader, dev, connectivity_radius: float, loss_settings: dict, epoch: int, bar, state_path) -> dict:
+    """One pass over the training graphs: ``{"epoch", "loss" (mean batch loss), "seconds"}``.
+
+    Stops with one line when the loss or the weights stop being finite (the
+    training diverged); the training state at ``state_path`` then still holds
+    the last good epoch."""
     t0 = time.perf_counter()
     total, count = 0.0, 0
     for batch in loader:
         value = float(training_step(model, optimizer, batch.to(dev), connectivity_radius, **loss_settings))
-        if not math.isfinite(value):
-            raise FloatingPointError(f"training loss became {value} in epoch {epoch}; lower lr or check the training graphs")
+        if not (math.isfinite(value) and bool(torch.stack([torch.isfinite(p).all() for p in model.parameters()]).all())):
+            lr = optimizer.param_groups[0]["lr"]
+            kept = f"; {state_path} keeps epoch {epoch - 1}" if state_path is not None and epoch > 1 else ""
+            raise MiroInputError(
+                f"lr: training diverged in epoch {epoch} with lr {lr:g} (loss {value:g} or weights not finite); "
+                f"lower lr (the authors used 1e-4) or check the training graphs{kept}"
+            )
         total += value
         count += 1
         if bar is not None:

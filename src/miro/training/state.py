@@ -9,14 +9,15 @@ a state written with other settings is refused.
 
 from __future__ import annotations
 
-import os
 import random
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from miro._outputs import atomic_output
 from miro.errors import MiroInputError
+from miro.nn.weights import load_torch_file
 
 __all__ = ["CHECKPOINT_NAME", "completed_epochs", "fingerprint", "restore_state", "save_state"]
 
@@ -84,17 +85,14 @@ def save_state(path, *, epoch: int, settings: dict, model, optimizer, history: l
         "history": history,
         "rng": _rng_state(loader_generator),
     }
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(state, tmp)
-    os.replace(tmp, path)
+    with atomic_output(path) as temporary:
+        torch.save(state, temporary)
 
 
 def restore_state(path, *, settings: dict, model, optimizer, loader_generator: torch.Generator, device) -> tuple[list, int]:
     """Load the training state at ``path`` into ``model``, ``optimizer`` and the random
     generators; return the loss history and the last completed epoch."""
-    state = torch.load(path, map_location="cpu", weights_only=True)
+    state = load_torch_file(path, "training state", f"delete {path} to train anew, or pass resume=False")
     if not isinstance(state, dict) or state.get("format") != _STATE_FORMAT:
         raise MiroInputError(f"{path}: not a MIRO training state; delete it or pass resume=False")
     if state["fingerprint"] != settings:

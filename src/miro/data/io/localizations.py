@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from miro._validation import check_pixel_size, existing_file
+from miro.data.download import check_stamp
 from miro.data.io._common import NOT_A_FOLDER
 from miro.data.io.csv_formats import _format_from_header, _read_header, _read_plain, _read_smap, _read_table, _read_thunderstorm
 from miro.data.io.picasso import read_picasso
@@ -108,6 +109,7 @@ def read_localizations(
     if pixel_size is not None:
         pixel_size = check_pixel_size(pixel_size, "pixel_size")
     path = existing_file(path, NOT_A_FOLDER)
+    check_stamp(path)
     if format == "auto":
         format = "picasso" if _looks_like_hdf5(path) else None
     plain_unit = unit.strip().lower() == "nm"

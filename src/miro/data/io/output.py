@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from miro._outputs import atomic_output
 from miro.errors import MiroInputError
 
 __all__ = ["write_csv", "write_labels", "read_labels"]
@@ -15,10 +16,8 @@ __all__ = ["write_csv", "write_labels", "read_labels"]
 def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
     """Write ``table`` as CSV through a temporary file renamed into place (never half-written)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.part")
-    table.to_csv(temporary, index=False)
-    temporary.replace(path)
+    with atomic_output(path) as temporary:
+        table.to_csv(temporary, index=False)
     return path
 
 

@@ -14,6 +14,7 @@ from miro.data.simulation.mixtures import multishape
 from miro.data.simulation.multiscale import npc, rings_of_spots
 from miro.data.simulation.nieves import benchmark
 from miro.data.simulation.shapes import cluster_pairs, cshapes, integrin, rings
+from miro._outputs import atomic_output
 from miro.errors import MiroInputError
 
 __all__ = ["SIMULATORS", "simulate", "write_fov"]
@@ -95,8 +96,6 @@ def write_fov(table: pd.DataFrame, path: str | Path) -> Path:
         raise MiroInputError(f"{path}: the FOV table needs columns x, y, index; missing {sorted(missing)}")
     columns = ["x", "y", "index"] + [c for c in ("class", "sublabel") if c in table.columns]
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.part")
-    table[columns].to_csv(temporary, index=False, quoting=csv.QUOTE_NONNUMERIC)
-    temporary.replace(path)
+    with atomic_output(path) as temporary:
+        table[columns].to_csv(temporary, index=False, quoting=csv.QUOTE_NONNUMERIC)
     return path

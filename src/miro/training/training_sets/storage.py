@@ -9,7 +9,9 @@ from pathlib import Path
 import torch
 from torch_geometric.data import Data, InMemoryDataset
 
+from miro._outputs import atomic_output
 from miro.errors import MiroInputError
+from miro.nn.weights import load_torch_file
 
 __all__ = ["save_training_set", "load_training_set"]
 
@@ -52,10 +54,8 @@ def save_training_set(graphs: Sequence[Data], path, metadata: Mapping | None = N
         "metadata": meta,
     }
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(payload, tmp)
-    tmp.replace(path)
+    with atomic_output(path) as temporary:
+        torch.save(payload, temporary)
     return path
 
 
@@ -66,13 +66,7 @@ def load_training_set(path, return_metadata: bool = False):
     -------
     list of Data, or (list of Data, dict) with ``return_metadata=True``
     """
-    path = Path(path)
-    if not path.is_file():
-        raise MiroInputError(f"{path}: no such training-set file; build it with miro.training.training_sets.save_training_set")
-    try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:
-        raise MiroInputError(f"{path}: not a MIRO training set ({str(exc).splitlines()[0][:160]})") from None
+    payload = load_torch_file(path, "training set", "build it again with miro.training.training_sets.save_training_set")
     if not isinstance(payload, Mapping) or payload.get("format") != FORMAT_NAME:
         raise MiroInputError(f"{path}: not a MIRO training set (no '{FORMAT_NAME}' header); rebuild it")
     collated = _Collated(Data.from_dict(payload["data"]), payload["slices"])
