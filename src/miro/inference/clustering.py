@@ -5,18 +5,30 @@ neighbours (the point itself included, as R's ``dbscan::dbscan`` minPts) within
 ``eps`` nm. Labels follow the Nieves et al. (2023) convention used by every
 metric of :mod:`miro.evaluation.metrics`: 0 = not clustered (DBSCAN noise), clusters
 1..K.
+
+DBSCAN keeps the neighbour list of every point in memory, 8 bytes per pair of
+points closer than ``eps``: a field in µm read as nm, or an ``eps`` far beyond
+the cluster size, puts every point next to every other (200 000 points: 320 GB).
+:func:`check_dbscan_memory` counts the pairs first (a grid bound, exact
+counts only when the bound is large) and refuses with one line when they would
+take more than half the available memory.
 """
 
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 from sklearn.cluster import DBSCAN
+from sklearn.neighbors import KDTree
 
 from miro.errors import MiroInputError
 
-__all__ = ["check_dbscan_params", "dbscan_labels"]
+__all__ = ["check_dbscan_params", "check_dbscan_memory", "available_memory", "dbscan_labels"]
+
+#: Bytes DBSCAN holds per pair of neighbours (an int64 index, and as much again while the lists grow).
+BYTES_PER_PAIR = 16
 
 
 def check_dbscan_params(eps: float, min_samples) -> None:
@@ -25,6 +37,69 @@ def check_dbscan_params(eps: float, min_samples) -> None:
         raise MiroInputError(f"eps: must be a positive distance in nm (e.g. 40.62), got {eps!r}")
     if not isinstance(min_samples, (int, float, np.number)) or int(min_samples) != min_samples or min_samples < 1:
         raise MiroInputError(f"min_samples: must be a whole number >= 1 (e.g. 4), got {min_samples!r}")
+
+
+def available_memory() -> int:
+    """Bytes of memory this process can still take (``MemAvailable`` of /proc/meminfo, else free pages)."""
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+
+
+def _pair_bounds(xy: np.ndarray, eps: float) -> tuple[float, float]:
+    """Lower and upper bounds of the ordered pairs closer than ``eps`` (each point with itself
+    included). Lower: pairs in one cell of side ``eps / 1.5`` (its diagonal is below ``eps``);
+    upper: with cells of side ``eps``, a point's neighbours lie in its own and the 8 adjacent cells."""
+    small = _cells(xy, eps / 1.5)
+    lower = float(np.dot(small[1], small[1])) if small else 0.0
+    cells = _cells(xy, eps)
+    if cells is None:
+        return lower, math.inf
+    keys, counts, width = cells
+    near = np.zeros(len(keys))
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            shifted = keys + dx * width + dy
+            at = np.minimum(np.searchsorted(keys, shifted), len(keys) - 1)
+            near += np.where(keys[at] == shifted, counts[at], 0)
+    return lower, float(np.dot(counts, near))
+
+
+def _cells(xy: np.ndarray, side: float):
+    """(sorted cell keys, points per cell, key stride) of a grid of ``side``; None for a field too
+    large for int64 keys at this side."""
+    cells = np.floor((xy - xy.min(axis=0)) / side)
+    if cells.max(initial=0) > 2**30:
+        return None
+    cells = cells.astype(np.int64) + 1
+    width = int(cells[:, 1].max()) + 2
+    keys, counts = np.unique(cells[:, 0] * width + cells[:, 1], return_counts=True)
+    return keys, counts.astype(float), width
+
+
+def check_dbscan_memory(xy: np.ndarray, eps: float, budget: float | None = None) -> None:
+    """Refuse a DBSCAN whose neighbour lists would exceed ``budget`` bytes (default: half the
+    available memory), before it starts; one line with the count, the sizes and the fix."""
+    budget = 0.5 * available_memory() if budget is None else budget
+    if len(xy) == 0:
+        return
+    pairs, upper = _pair_bounds(xy, eps)
+    if upper * BYTES_PER_PAIR <= budget:
+        return
+    if pairs * BYTES_PER_PAIR <= budget:  # between the bounds: count (as long as DBSCAN's own search)
+        pairs = float(KDTree(xy).query_radius(xy, eps, count_only=True).sum())
+    if pairs * BYTES_PER_PAIR > budget:
+        raise MiroInputError(
+            f"eps: DBSCAN with eps {eps:g} nm on these {len(xy)} localizations would keep at least {pairs:.3g} neighbour pairs "
+            f"(a mean of {pairs / len(xy):.0f} per localization, {pairs * BYTES_PER_PAIR / 1e9:.3g} GB; "
+            f"{budget / 1e9:.3g} GB may be used): check that x, y are in nm (--unit) and that eps is a cluster-sized "
+            "distance in nm, or cluster a smaller field"
+        )
 
 
 def dbscan_labels(xy: np.ndarray, eps: float, min_samples: int, n_jobs: int | None = None) -> np.ndarray:
@@ -45,6 +120,11 @@ def dbscan_labels(xy: np.ndarray, eps: float, min_samples: int, n_jobs: int | No
     -------
     ndarray of shape (n,), int64
         ``sklearn`` labels + 1: 0 for noise, 1..K for clusters.
+
+    Raises
+    ------
+    MiroInputError
+        Bad parameters, or neighbour lists too large for the memory (:func:`check_dbscan_memory`).
     """
     xy = np.asarray(xy, dtype=float)
     if xy.ndim != 2 or xy.shape[1] != 2:
@@ -52,5 +132,6 @@ def dbscan_labels(xy: np.ndarray, eps: float, min_samples: int, n_jobs: int | No
     check_dbscan_params(eps, min_samples)
     if len(xy) == 0:
         return np.zeros(0, dtype=np.int64)
+    check_dbscan_memory(xy, eps)
     labels = DBSCAN(eps=eps, min_samples=int(min_samples), n_jobs=n_jobs).fit(xy).labels_
     return labels.astype(np.int64) + 1

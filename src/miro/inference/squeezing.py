@@ -19,7 +19,11 @@ from miro.inference.clustering import dbscan_labels
 from miro.nn.graph import Normalization, build_graph, normalize_fov
 from miro.nn.model import MIRO
 
-__all__ = ["step_output", "squeeze", "fov_graph", "squeeze_fov", "miro_dbscan"]
+__all__ = ["MAX_DISPLACEMENT", "step_output", "squeeze", "fov_graph", "squeeze_fov", "miro_dbscan"]
+
+#: Largest predicted displacement accepted, in units of R: trained models predict below 1 (the
+#: released ones about 0.2 on the benchmark); far larger ones mean a field unlike any training field.
+MAX_DISPLACEMENT = 100.0
 
 
 def _device(model: MIRO, device):
@@ -34,7 +38,8 @@ def step_output(model: MIRO, data, step: int = -1, num_steps: int | None = None,
 
     ``model`` is moved to ``device`` (default: where it is) and set to eval
     mode; ``step`` -1 is the last of ``num_steps`` (default ``model.num_steps``).
-    Returns a tensor of shape (N, ``model.out_channels``) on the CPU.
+    Returns a tensor of shape (N, ``model.out_channels``) on the CPU. A displacement
+    that is not finite or exceeds :data:`MAX_DISPLACEMENT` raises :class:`MiroInputError`.
     """
     dev = _device(model, device)
     model.to(dev).eval()
@@ -44,7 +49,15 @@ def step_output(model: MIRO, data, step: int = -1, num_steps: int | None = None,
     k = outputs.size(0)
     if not -k <= step < k:
         raise MiroInputError(f"step: {step} is out of range for {k} recurrent steps; use -1 for the last step")
-    return outputs[step].cpu()
+    output = outputs[step].cpu()
+    largest = float(output[:, :2].abs().max()) if len(output) else 0.0
+    if not largest <= MAX_DISPLACEMENT:  # NaN fails too
+        raise MiroInputError(
+            f"model: predicted displacements of {largest:.3g} R (at most {MAX_DISPLACEMENT:g} expected) for this field of "
+            f"{len(output)} localizations, unlike any training field (many at one position? wrong unit?); check the "
+            "input's positions and units, or use another model"
+        )
+    return output
 
 
 def squeeze(

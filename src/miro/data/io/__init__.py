@@ -35,7 +35,9 @@ localizations whose x and y extents are both below
 :data:`UNIT_CHECK_MAX_EXTENT_NM` (50 nm) is almost certainly not in nm (a
 40 µm field written in µm spans "40 nm"); :func:`read_localizations` then
 raises :class:`~miro.errors.MiroInputError` instead of clustering nonsense.
-Pass ``check_units=False`` (command line: ``--no-unit-check``) for data
+So does a file of any size whose localizations span less than
+:data:`UNIT_CHECK_SMALL_EXTENT_NM` (5 nm, below localization precision: 80
+localizations of a 2 µm field in µm), or lie all at one position. Pass ``check_units=False`` (command line: ``--no-unit-check``) for data
 that really are that small. Pixel coordinates (a 256-pixel camera spans
 "256 nm") cannot be told from a small nm field this way; they are caught
 only where the file says so (ThunderSTORM ``[px]``, Picasso).

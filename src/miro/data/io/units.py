@@ -7,13 +7,17 @@ import pandas as pd
 from miro._validation import check_pixel_size, fail
 from miro.errors import MiroInputError
 
-__all__ = ["UNIT_CHECK_MIN_POINTS", "UNIT_CHECK_MAX_EXTENT_NM", "check_units"]
+__all__ = ["UNIT_CHECK_MIN_POINTS", "UNIT_CHECK_MAX_EXTENT_NM", "UNIT_CHECK_SMALL_EXTENT_NM", "check_units"]
 
 #: Unit check: more points than this ...
 UNIT_CHECK_MIN_POINTS = 100
 
 #: ... spanning less than this many nm along both axes raise an error.
 UNIT_CHECK_MAX_EXTENT_NM = 50.0
+
+#: Any 2 or more distinct points spanning less than this many nm along both axes (a 2 µm field in µm
+#: spans "2 nm"; localization precision is several nm) raise an error too.
+UNIT_CHECK_SMALL_EXTENT_NM = 5.0
 
 #: nm per unit for the length units accepted in headers and ``unit=``.
 _UNIT_NM = {"nm": 1.0, "um": 1000.0, "µm": 1000.0, "μm": 1000.0, "micron": 1000.0, "microns": 1000.0, "mm": 1e6}
@@ -45,11 +49,17 @@ def check_units(table: pd.DataFrame, path, fix: str) -> None:
         The format-specific advice appended to the message.
     """
     n = len(table)
-    if n <= UNIT_CHECK_MIN_POINTS:
+    if n < 2:
         return
     extent_x = float(table["x"].max() - table["x"].min())
     extent_y = float(table["y"].max() - table["y"].min())
-    if max(extent_x, extent_y) < UNIT_CHECK_MAX_EXTENT_NM:
+    extent = max(extent_x, extent_y)
+    if extent == 0:
+        raise MiroInputError(
+            f"{path}: all {n} localizations lie at one position ({table['x'].iloc[0]:g}, {table['y'].iloc[0]:g}), so there is "
+            f"nothing to cluster (rounded or placeholder coordinates?); check the x, y columns, or turn this check off (check_units=False, command line --no-unit-check)"
+        )
+    if extent < UNIT_CHECK_SMALL_EXTENT_NM or (n > UNIT_CHECK_MIN_POINTS and extent < UNIT_CHECK_MAX_EXTENT_NM):
         raise MiroInputError(
             f"{path}: {n} localizations span only {extent_x:.3g} x {extent_y:.3g} nm, which looks like µm or "
             f"normalised units, not nm; {fix}, or turn this check off (check_units=False, command line --no-unit-check)"
