@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 
 import numpy as np
 import pandas as pd
@@ -73,14 +74,17 @@ def run(args) -> int:
             raise MiroInputError(f"{args.pred}: x, y hold missing or non-numeric values; remove those rows")
         truth = label_column(pred_table, args.gt_column, args.pred)
     scores = evaluate(xy, truth, pred, rmse_convention=args.rmse_convention)
+    scores = {name: None if scores[name] is None or math.isnan(scores[name]) else scores[name] for name in METRICS}
+    undefined = [name for name, value in scores.items() if value is None]
+    if undefined:  # once, on stderr: stdout stays a table or valid JSON
+        print(f"miro: note: {', '.join(undefined)} undefined: no predicted cluster matched a ground-truth cluster", file=sys.stderr)
     if args.json:
-        print(json.dumps({name: scores[name] for name in METRICS}, indent=2))
+        print(json.dumps(scores, indent=2, allow_nan=False))
     else:
         width = max(len(name) for name in METRICS)
         print(f"{'metric':<{width}}  {'value':>8}  meaning")
-        for name in METRICS:
-            value = scores[name]
-            text = "nan" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:8.4f}"
+        for name, value in scores.items():
+            text = "n/a" if value is None else f"{value:8.4f}"
             print(f"{name:<{width}}  {text:>8}  {METRIC_MEANINGS.get(name, '')}")
     return 0
 
