@@ -103,7 +103,7 @@ def resolve_config(*overlays):
     (paths or YAML text), resolved as the workflow's common.smk does, without Snakemake runs."""
     from snakemake.utils import update_config, validate
 
-    from miro.experiments import Experiment, check_scenario_sources
+    from miro.experiments import Experiment, check_scenario_sources, check_schema
 
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     for overlay in overlays:
@@ -113,6 +113,7 @@ def resolve_config(*overlays):
     figure4a_off = config.get("figure4a", {}) is None
     if figure4a_off:
         del config["figure4a"]
+    check_schema(config, schema)
     validate(config, schema, set_default=True)
     config["figure4a"] = None if figure4a_off else config["figure4a"]
     return Experiment.from_config(copy.deepcopy(config), REPO)

@@ -1,13 +1,14 @@
 # Snakemake glue: validate the config, resolve it with miro.experiments (scenarios,
 # studies, one-line config errors; tested in tests/test_experiments.py) and give
 # the rules their targets, wildcard constraints and input functions. No rules here.
+import os
 import re
 import sys
 
 from snakemake.utils import validate
 
 from miro.errors import MiroInputError
-from miro.experiments import Experiment, check_scenario_sources
+from miro.experiments import Experiment, check_scenario_sources, check_schema
 
 # `figure4a: null` turns Figure 4a off; Snakemake's default-filling validator would
 # try to fill the defaults of its keys into null, so it is validated without it.
@@ -17,6 +18,8 @@ try:
     check_scenario_sources(config)
     if _figure4a_off:
         del config["figure4a"]
+    # one line naming an unknown or bad key, before validate() would print the whole schema
+    check_schema(config, os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml"))
     validate(config, schema="../schemas/config.schema.yaml", set_default=True)
     config["figure4a"] = None if _figure4a_off else config.get("figure4a")
     EXPERIMENT = Experiment.from_config(config, workflow.basedir)

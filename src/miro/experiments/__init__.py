@@ -11,7 +11,7 @@ line starting with ``config:``. The Snakemake workflow only maps these objects
 onto rules; nothing here imports Snakemake.
 """
 
-from miro.experiments.experiment import Experiment, check_scenario_sources
+from miro.experiments.experiment import Experiment, check_scenario_sources, check_schema
 from miro.experiments.scenarios import MethodSettings, Scenario, TrainedModel
 from miro.experiments.seeding import fov_rng
 from miro.experiments.studies import Figure4a, Nanoclusters, Nup96
@@ -25,5 +25,6 @@ __all__ = [
     "Scenario",
     "TrainedModel",
     "check_scenario_sources",
+    "check_schema",
     "fov_rng",
 ]

@@ -12,12 +12,39 @@ from miro.errors import MiroInputError
 from miro.experiments.scenarios import dataset_id, resolve_models, resolve_scenarios
 from miro.experiments.studies import Figure4a, Nanoclusters, Nup96
 
-__all__ = ["Experiment", "check_scenario_sources"]
+__all__ = ["Experiment", "check_scenario_sources", "check_schema"]
+
+
+def check_schema(config: dict, schema_path) -> None:
+    """Stop on the first way ``config`` breaks the JSON schema at ``schema_path``, in one line
+    naming the key (an unknown key with the keys allowed there), before Snakemake's validator
+    would print the schema."""
+    import jsonschema
+    import yaml
+
+    schema = yaml.safe_load(Path(schema_path).read_text())
+    error = jsonschema.exceptions.best_match(jsonschema.validators.validator_for(schema)(schema).iter_errors(config))
+    if error is None:
+        return
+    path = [str(part) for part in error.absolute_path]
+    allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        unknown = sorted(str(key) for key in error.instance if key not in allowed)
+        raise MiroInputError(
+            f"config: unknown key {'.'.join([*path, unknown[0]])}; check its spelling (allowed there: {', '.join(sorted(allowed))})"
+        )
+    message = " ".join(error.message.split())
+    message = message if len(message) <= 200 else message[:200] + "…"
+    raise MiroInputError(f"config: {'.'.join(path) or 'top level'}: {message}; see config/config.yaml for what it takes")
 
 
 def check_scenario_sources(config: dict) -> None:
-    """Stop on a scenario with both or neither of `benchmark` and `simulator`, in plain
-    words, before a schema's oneOf would."""
+    """Stop on two scenarios with one id, or on a scenario with both or neither of `benchmark`
+    and `simulator`, in plain words, before a schema's oneOf would."""
+    ids = [scenario.get("id") for scenario in config.get("scenarios") or [] if isinstance(scenario, dict)]
+    repeated = sorted({str(sid) for sid in ids if ids.count(sid) > 1})
+    if repeated:
+        raise MiroInputError(f"config: scenarios: id {repeated[0]} is given {ids.count(repeated[0])} times; give each scenario its own id")
     for position, scenario in enumerate(config.get("scenarios") or []):
         if isinstance(scenario, dict) and ("benchmark" in scenario) == ("simulator" in scenario):
             raise MiroInputError(
