@@ -159,6 +159,12 @@ MIRO_BLOCK = "connectivity_radius: 0.2, num_steps: 4, dbscan: {eps: 1, min_sampl
             f"single_shot: {{cluster: training_cluster_scenario_6.csv}}}}}}\n",
             "miro.single_shot trains a standard MIRO",
         ),
+        (
+            f"methods: [DBSCAN, MIRO_single_shot]\nscenarios:\n  - {{id: s, benchmark: Ground Truth - Scenario 6, {ONE}, "
+            f"miro: {{{MIRO_BLOCK}, single_shot: {{cluster: training_cluster_scenario_6.csv, training_set: {{builder: GraphDataset, dataset_size: 2}}}}}}}}\n"
+            f"  - {{id: s_single_shot, benchmark: Ground Truth - Scenario 6, {ONE}}}\n",
+            "scenario id 's_single_shot' is the id of scenario s's single-shot model",
+        ),
         ("figure4a: {simulation: {separation: 2}}\n", "leave out 'separation'"),
         ("nanoclusters: {model_scenario: scenario8, datasets: [{id: d, files: [no/such.csv]}]}\n", "no such file(s): no/such.csv"),
         ("nup96: {model_scenario: cshape}\n", "must be a multiscale scenario"),

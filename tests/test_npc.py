@@ -178,13 +178,27 @@ def test_download_rule_records_checksum_and_fails_with_one_line(tmp_path):
 
 @pytest.mark.slow
 def test_nup96_pipeline_on_simulated_sml(tmp_path):
-    """nup96.file = a simulated _sml.csv: train the tiny multiscale model, tune DBSCAN, segment NPCs and corners."""
+    """nup96.file = a simulated _sml.csv: train the tiny multiscale model, tune DBSCAN, segment NPCs and
+    corners; the same run scores the multiscale scenario's two rows (miro.variant multiscale +
+    small_scale: one mMIRO model, the small scale read at step cutoff_step)."""
     sml = tmp_path / "field_sml.csv"
     truth = write_sml(sml)
     targets = ["results/figures/nup96/figure5.png", "results/tables/nup96/summary.csv"]
-    snakemake(*targets, "--cores", "2", "--resources", "gpu=0", "--directory", str(tmp_path / "run"),
+    rows = [f"results/metrics/{sid}/{method}.csv" for sid in ("npc", "npc_corners") for method in ("DBSCAN", "MIRO")]
+    snakemake(*targets, *rows, "--cores", "2", "--resources", "gpu=0", "--directory", str(tmp_path / "run"),
               "--configfile", str(NUP96_CONFIG), "--config", f"nup96={{file: {sml}}}")
-    results = tmp_path / "run" / "results"
+    run = tmp_path / "run"
+    results = run / "results"
+    assert not (results / "models" / "npc_corners").exists()  # the small scale uses the scenario's model
+    fov = pd.read_csv(run / "resources" / "simulated" / "npc" / "fov_1.csv")
+    corners_fov = pd.read_csv(run / "resources" / "scales" / "npc_corners" / "fov_1.csv")
+    assert list(corners_fov.columns) == ["x", "y", "index"]
+    assert (corners_fov["index"].to_numpy() == fov["sublabel"].to_numpy()).all() and corners_fov["index"].max() > fov["index"].max()
+    steps = {sid: json.loads((results / "dbscan_params" / sid / "MIRO.json").read_text())["squeezed"]["step"] for sid in ("npc", "npc_corners")}
+    assert steps == {"npc": -1, "npc_corners": 1}  # step cutoff_step (2) is index 1
+    for row in rows:
+        metrics = pd.read_csv(run / row)
+        assert list(metrics["fov"]) == [1] and metrics["JIc"].between(0, 1).all()
     located = pd.read_csv(results / "nup96" / "localizations.csv")
     assert list(located.columns) == ["x", "y", "npc", "corner"]
     np.testing.assert_allclose(located[["x", "y"]], truth[["x", "y"]])

@@ -328,24 +328,3 @@ def test_single_shot_methods_end_to_end(tmp_path):
     assert ours["squeezed"]["num_steps"] == 3  # the K it was trained with
     assert (results / "models" / "scenario6_single_shot" / "loss.png").is_file()
     assert (results / "figures" / "figure2" / "scenario6.svg").stat().st_size > 10_000
-
-
-@pytest.mark.slow
-def test_multiscale_scenario_scores_both_scales(tmp_path):
-    """miro.variant multiscale + small_scale: one mMIRO model, a row per scale, the small one read at step cutoff_step."""
-    import json
-
-    targets = [f"results/metrics/{sid}/{method}.csv" for sid in ("ros", "ros_small") for method in ("DBSCAN", "MIRO")]
-    snakemake(*targets, "--cores", "2", "--directory", str(tmp_path), "--configfile", str(REPO / "tests" / "config" / "multiscale.yaml"))
-    results = tmp_path / "results"
-    assert not (results / "models" / "ros_small").exists()  # the small scale uses the scenario's model
-    fov = pd.read_csv(tmp_path / "resources" / "simulated" / "ros" / "fov_1.csv")
-    spots = pd.read_csv(tmp_path / "resources" / "scales" / "ros_small" / "fov_1.csv")
-    assert list(spots.columns) == ["x", "y", "index"]
-    assert (spots["index"].to_numpy() == fov["sublabel"].to_numpy()).all() and spots["index"].max() > fov["index"].max()
-    steps = {sid: json.loads((results / "dbscan_params" / sid / "MIRO.json").read_text())["squeezed"]["step"] for sid in ("ros", "ros_small")}
-    assert steps == {"ros": -1, "ros_small": 1}  # step cutoff_step (2) is index 1
-    for sid in ("ros", "ros_small"):
-        for method in ("DBSCAN", "MIRO"):
-            metrics = pd.read_csv(results / "metrics" / sid / f"{method}.csv")
-            assert list(metrics["fov"]) == [1, 2] and metrics["JIc"].between(0, 1).all()

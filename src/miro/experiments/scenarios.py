@@ -563,6 +563,9 @@ def resolve_scenarios(config: dict, benchmark_manifest, released: dict, single_s
     folders, single_shot_files = set(benchmark_manifest["folder"]), set(single_shot_files)
     for spec in specs.values():
         _check_methods(config, spec, _spec_methods(spec, config["methods"]), folders, set(released), single_shot_files)
+    for sid, spec in specs.items():
+        if "MIRO_single_shot" in _spec_methods(spec, config["methods"]) and single_shot_model_id(sid) in specs:
+            raise MiroInputError(f"config: scenario id {single_shot_model_id(sid)!r} is the id of scenario {sid}'s single-shot model; rename it")
     requested = [method for method in SINGLE_SHOT_METHODS if method in config["methods"]]
     if requested and not any(_spec_methods(spec, requested) for spec in specs.values()):
         raise MiroInputError(f"config: method(s) {', '.join(requested)} need a scenario with miro.single_shot; add one (see config/single_shot.yaml)")

@@ -28,7 +28,7 @@ def figure2(
     title_by_method: Mapping[str, str] | None = None,
     metrics: Sequence[str] = FIGURE2_METRICS,
     noise_label: int = 0,
-    figsize: tuple[float, float] = (7.2, 4.8),
+    figsize: tuple[float, float] | None = None,
 ) -> Figure:
     """One panel of the paper's Figure 2 for one scenario.
 
@@ -52,9 +52,10 @@ def figure2(
         Passed to :func:`~miro.plotting.panels.plot_fov_panels`.
     metrics : sequence of str, default ARI†, IoU, JI_c, RMSRE_N
         Bottom-row metrics.
-    figsize : (float, float), default (7.2, 4.8)
-        Inches; 7.2 in is a two-column journal width, at which the
-        :data:`~miro.plotting.style.PAPER_RC` font sizes (6.5–8 pt) are read at print size.
+    figsize : (float, float), optional
+        Inches; default (7.2, 4.8) for up to four FOV panels, 7.2 in being a two-column
+        journal width at which the :data:`~miro.plotting.style.PAPER_RC` font sizes
+        (6.5–8 pt) are read at print size; 1.8 in wider per further panel.
 
     Returns
     -------
@@ -66,6 +67,7 @@ def figure2(
     if n_top == 0 or n_bottom == 0:
         raise MiroInputError("figure2: need at least one FOV panel (labels_by_method) and one metric.")
     cols = math.lcm(n_top, n_bottom)
+    figsize = figsize or (7.2 + 1.8 * max(0, n_top - 4), 4.8)
     with mpl.rc_context(PAPER_RC):
         fig = Figure(figsize=figsize, layout="constrained")
         gs = fig.add_gridspec(2, cols, height_ratios=[1.3, 1.0])

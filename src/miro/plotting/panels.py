@@ -9,6 +9,7 @@ of ARI†, IoU, JI_c and RMSRE_N with significance stars from
 
 from __future__ import annotations
 
+import textwrap
 from typing import Mapping, Sequence
 
 import matplotlib as mpl
@@ -93,7 +94,9 @@ def plot_fov_panels(
         ax.set_xlim(lo[0] - pad, hi[0] + pad)
         ax.set_ylim(lo[1] - pad, hi[1] + pad)
         ax.set_aspect("equal")
-        ax.set_title(titles.get(method, method))
+        # five or more panels side by side: long titles on two lines
+        title = titles.get(method, method)
+        ax.set_title("\n".join(textwrap.wrap(title, 18)) if len(ax_row) >= 5 else title)
         if scale_bar:
             length = _nice_length(float(hi[0] - lo[0]))
             bar = AnchoredSizeBar(
@@ -119,7 +122,8 @@ def _bracket(ax, x1: float, x2: float, y: float, height: float, text: str) -> No
 
 
 def _tick_label(name: str) -> str:
-    return name.replace("+", "+\n") if len(name) > 8 else name
+    """A method name on lines of at most 9 characters, broken at spaces and after '+'."""
+    return "\n".join(textwrap.wrap(name.replace("+", "+ "), 9)) if len(name) > 8 else name
 
 
 def plot_metric_distributions(
