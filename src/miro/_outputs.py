@@ -2,7 +2,7 @@
 
 Every file MIRO writes (CSV tables, model checkpoints, training states, loss
 logs, training sets, provenance records, checksum sidecars) goes through
-:func:`atomic_outputs`: it is written to ``.<name>.part`` beside its target and
+:func:`atomic_outputs`: it is written to ``<name>.part`` beside its target and
 renamed into place only when every output of the call is complete. On any
 failure, Ctrl-C or SIGTERM included, the temporary files are removed and the
 targets keep their previous content; the error names the target, never the
@@ -78,14 +78,16 @@ def _check_folder(path: Path) -> None:
 
 
 def _partial(path: Path) -> Path:
-    return path.with_name(f".{path.name}.part")
+    """``<name>.part`` beside ``path``: torch.save names its archive after the file without its last
+    suffix, so a checkpoint written through it holds the same bytes as one saved at ``path``."""
+    return path.with_name(f"{path.name}.part")
 
 
 @contextmanager
 def atomic_outputs(paths: Iterable) -> Iterator[list[Path]]:
     """Temporary files for ``paths``, renamed onto them only when the block succeeds.
 
-    Yields one temporary path per target (``.<name>.part`` in the target's
+    Yields one temporary path per target (``<name>.part`` in the target's
     folder, which is created). The block writes them; on normal exit they
     replace the targets, on any exception they are deleted and the targets are
     left as they were. Write errors become one :class:`~miro.errors.MiroInputError`
