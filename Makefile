@@ -8,7 +8,7 @@ CORES ?= all
 CONFIG ?= config/config.yaml
 SNAKEMAKE_ARGS ?=
 
-.PHONY: venv reproduce test lint report clean
+.PHONY: venv reproduce unlock test lint report clean
 
 $(BIN)/snakemake: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ venv: $(BIN)/snakemake
 
 reproduce: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/snakemake --cores $(CORES) --configfile $(CONFIG) $(SNAKEMAKE_ARGS)
+
+# after a kill -9 or a power loss: remove Snakemake's stale lock, then `make reproduce` again
+unlock: venv
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/snakemake --unlock --configfile $(CONFIG)
 
 report: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/snakemake --cores $(CORES) --configfile $(CONFIG) --report results/report.html

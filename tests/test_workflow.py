@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -32,23 +33,52 @@ def test_every_preset_builds_a_dag(preset, tmp_path):
     assert "rule all" in result.stdout or "all" in result.stdout
 
 
+def _kill_during(process, folder: Path, rule: str, timeout: float = 600) -> str:
+    """SIGKILL the whole workflow (Snakemake and its jobs) as soon as a job of ``rule`` has
+    started (its log exists); returns that log's name. Fails if the run ends first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        started = sorted((folder / "logs" / rule).rglob("*.log"))
+        if started:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return str(started[0].relative_to(folder / "logs" / rule))
+        assert process.poll() is None, f"the run ended before a {rule} job started: {process.stdout.read()[-3000:]}"
+        time.sleep(0.05)
+    raise AssertionError(f"no {rule} job started within {timeout} s")
+
+
 @pytest.fixture(scope="module")
 def tiny_runs(tmp_path_factory):
     """The whole tiny workflow run twice at the same time, with --cores 1 and --cores 2:
-    {cores: run folder}."""
+    {cores: run folder}. The --cores 1 run is killed (SIGKILL of Snakemake and its jobs, as
+    a kill -9 or a lost node would) once during a `train` job and once during a
+    `miro_dbscan` job, unlocked and restarted each time with the same command (the workflow
+    profile reruns the incomplete jobs); {"killed": the logs of the killed jobs} is added."""
     if not BENCHMARK.is_dir():
         pytest.skip(f"benchmark data not found at {BENCHMARK}")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    runs = {}
+    commands, runs = {}, {}
+
+    def start(cores):
+        return subprocess.Popen(commands[cores], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True, start_new_session=True)
+
     for cores in (1, 2):
         folder = tmp_path_factory.mktemp(f"tiny-cores{cores}")
-        command = [*SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), "--cores", str(cores), "--directory", str(folder),
-                   "--configfile", str(TINY), "--resources", "gpu=0", "--config", *local_urls()]
-        runs[cores] = (folder, subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        commands[cores] = [*SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), "--cores", str(cores), "--directory", str(folder),
+                           "--configfile", str(TINY), "--resources", "gpu=0", "--config", *local_urls()]
+        runs[cores] = (folder, start(cores))
+    killed = {}
+    for rule in ("train", "miro_dbscan"):
+        killed[rule] = _kill_during(runs[1][1], runs[1][0], rule)
+        # what a user does after a kill -9 (make unlock): remove the stale lock, then the same command
+        subprocess.run([*commands[1], "--unlock"], cwd=REPO, env=env, capture_output=True, check=True)
+        runs[1] = (runs[1][0], start(1))
     for folder, process in runs.values():
         output, _ = process.communicate(timeout=1800)
         assert process.returncode == 0, output[-4000:]
-    return {cores: folder for cores, (folder, _) in runs.items()}
+    return {**{cores: folder for cores, (folder, _) in runs.items()}, "killed": killed}
 
 
 @pytest.mark.slow
@@ -166,7 +196,9 @@ def test_cpu_training_limit_is_a_config_key_with_an_opt_in(tiny_runs, tmp_path):
 @pytest.mark.slow
 def test_outputs_do_not_depend_on_cores_or_neighbouring_jobs(tiny_runs):
     """The tiny workflow (one ground-truth and one blinking scenario, each trained) run with --cores 1
-    and --cores 2 side by side: byte-identical training sets, models, labels, metrics, tables and figures."""
+    and --cores 2 side by side: byte-identical training sets, models, labels, metrics, tables and figures,
+    although the --cores 1 run was killed with SIGKILL during a training and during a MIRO + DBSCAN job
+    and restarted each time."""
     from miro.provenance import compare_runs, format_comparison
 
     comparison = compare_runs(tiny_runs[1], tiny_runs[2])
@@ -180,6 +212,7 @@ def test_outputs_do_not_depend_on_cores_or_neighbouring_jobs(tiny_runs):
         assert any(name.startswith(kind + "/") for name in files), kind
     assert {"training_sets/scenario6_blinking.pt", "models/scenario6_blinking/model.pt"} <= set(files)
     assert comparison["inputs"] == [], report  # same commit, config, packages and machine
+    assert set(tiny_runs["killed"]) == {"train", "miro_dbscan"}, tiny_runs["killed"]
 
 
 # ---------------------------------------------------------------- simulated scenarios
