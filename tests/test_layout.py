@@ -58,3 +58,17 @@ def test_import_miro_loads_no_layer_and_entry_points_resolve():
         assert getattr(miro, name) is getattr(importlib.import_module(miro._ENTRY_POINTS[name]), name)
     with pytest.raises(AttributeError):
         miro.no_such_name
+
+
+def test_inference_names_are_lazy_and_agree_with_their_submodules():
+    """miro.inference lists each submodule's __all__ and imports it on first use: DBSCAN alone
+    (miro.inference.clustering, the workflow's DBSCAN jobs) loads neither torch nor torch_geometric."""
+    import miro.inference as inference
+
+    for submodule, names in inference._SUBMODULES.items():
+        assert tuple(importlib.import_module(f"miro.inference.{submodule}").__all__) == names, submodule
+    code = "import sys, miro.inference.clustering, miro.inference.tuning; print(sorted({'torch', 'torch_geometric'} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
+    with pytest.raises(AttributeError):
+        inference.no_such_name

@@ -104,7 +104,8 @@ rule dbscan_params:
         "results/benchmarks/dbscan_params/{scenario}/{method}.tsv"
     conda:
         "../envs/miro.yaml"
-    threads: config["torch_threads"]
+    # the network runs only for the MIRO methods (squeezing the training FOVs)
+    threads: lambda wildcards: config["torch_threads"] if method(wildcards).weights else 1
     params:
         fixed=lambda wildcards: method(wildcards).dbscan,
         selection=lambda wildcards: method(wildcards).dbscan_selection,

@@ -7,18 +7,19 @@ import logging
 from script_utils import run, set_torch_threads
 
 from miro.data.io import list_fovs, read_localizations
-from miro.inference.estimator import MiroDBSCAN
 from miro.inference.tuning import tune_dbscan, tune_miro_dbscan
 
 
 def main(smk):
-    set_torch_threads(smk)
     selection, files = smk.params.selection, list_fovs(smk.input.data)
     tables = [read_localizations(files[fov], require_labels=True) for fov in smk.params.training_fovs]
     xy = [t[["x", "y"]].to_numpy() for t in tables]
     truth = [t["index"].to_numpy() for t in tables]
     grid = dict(eps=selection["eps"], min_samples=selection["min_samples"], metric=selection["metric"])
     if smk.input.weights:
+        from miro.inference.estimator import MiroDBSCAN  # torch is loaded by the MIRO methods' jobs only
+
+        set_torch_threads(smk)
         squeezer = MiroDBSCAN.from_files(smk.input.weights, **smk.params.miro)
         squeezed = [squeezer.squeeze(points) for points in xy]
         tuned = tune_miro_dbscan(xy, squeezed, truth, **grid).best

@@ -6,10 +6,7 @@ import json
 import logging
 import sys
 
-import torch
-
 from miro.errors import MiroInputError
-from miro.nn.device import resolve_device
 
 
 def run(main, smk):
@@ -27,11 +24,15 @@ def set_torch_threads(smk):
     """PyTorch intra-op threads = config torch_threads, whatever Snakemake allotted the
     job: a sum split over another number of threads rounds differently, so a fixed
     count keeps every model and label independent of --cores."""
+    import torch  # here, not at the top: jobs without the network start without torch
+
     torch.set_num_threads(smk.config["torch_threads"])
 
 
 def job_device(smk):
     """A GPU when the job was given one and one is visible, else the CPU."""
+    from miro.nn.device import resolve_device
+
     return str(resolve_device("auto" if smk.resources.get("gpu", 0) else "cpu"))
 
 
