@@ -6,7 +6,7 @@ import logging
 from script_utils import run, set_torch_threads
 
 from miro.experiments import fov_rng
-from miro.training.training_sets import build_training_set, save_training_set, simulated_graphs, source_from_benchmark
+from miro.training.training_sets import augmented_training_set, save_training_set, simulated_graphs, source_from_benchmark
 
 
 def main(smk):
@@ -22,13 +22,7 @@ def main(smk):
         metadata = {"builder": "simulated", **sim, "key": key}
     else:
         source = source_from_benchmark(smk.input.data, smk.params.training_fovs)
-        kwargs = {**spec["kwargs"], "connectivity_radius": smk.params.connectivity_radius}
-        graphs = build_training_set(
-            spec["builder"], kwargs, source,
-            seed=settings["seed"], dataset_size=settings["dataset_size"], reflect_clusters=settings["reflect_clusters"],
-            node_features=settings["node_features"],
-        )
-        metadata = {"builder": spec["builder"], **kwargs, "seed": settings["seed"]}
+        graphs, metadata = augmented_training_set(spec, settings, source, smk.params.connectivity_radius)
     metadata.update(node_features=settings["node_features"], connectivity_radius=smk.params.connectivity_radius)
     save_training_set(graphs, smk.output.graphs, metadata=metadata)
     logging.info("%d graphs, %d nodes in all", len(graphs), sum(g.num_nodes for g in graphs))

@@ -133,5 +133,10 @@ def dbscan_labels(xy: np.ndarray, eps: float, min_samples: int, n_jobs: int | No
     if len(xy) == 0:
         return np.zeros(0, dtype=np.int64)
     check_dbscan_memory(xy, eps)
+    return _fit_labels(xy, eps, min_samples, n_jobs)
+
+
+def _fit_labels(xy: np.ndarray, eps: float, min_samples: int, n_jobs: int | None = None) -> np.ndarray:
+    """:func:`dbscan_labels` on checked input, its memory bound already checked for this ``eps``."""
     labels = DBSCAN(eps=eps, min_samples=int(min_samples), n_jobs=n_jobs).fit(xy).labels_
     return labels.astype(np.int64) + 1

@@ -47,7 +47,7 @@ from miro.errors import MiroInputError
 from miro.evaluation.geometric import iou, jic, rmse_xy, rmsre_n
 from miro.evaluation.metrics import HIGHER_IS_BETTER, METRICS
 from miro.evaluation.partition import ami, ari, ari_c, ari_dagger
-from miro.inference.clustering import dbscan_labels
+from miro.inference.clustering import _fit_labels, check_dbscan_memory
 
 __all__ = ["TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "metric_function", "metric_target"]
 
@@ -137,10 +137,11 @@ def metric_target(metric) -> tuple[dict[str, float], str] | None:
 
 
 def _cloud_scores(functions, clouds, eps: float, min_samples: int) -> np.ndarray:
-    """Scores (clouds × functions) of DBSCAN(``eps``, ``min_samples``) on every held-in cloud."""
+    """Scores (clouds × functions) of DBSCAN(``eps``, ``min_samples``) on every held-in cloud
+    (the caller has checked DBSCAN's memory bound at this ``eps``)."""
     rows = []
     for cxy, sxy, lab in clouds:
-        pred = dbscan_labels(cxy, eps, min_samples)
+        pred = _fit_labels(cxy, eps, min_samples) if len(cxy) else np.zeros(0, dtype=np.int64)
         rows.append([fn(sxy, lab, pred) for fn in functions])
     return np.asarray(rows, dtype=float)
 
@@ -223,6 +224,8 @@ def grid_search(
 
     rows = []
     for e in eps_values:
+        for cxy, _, _ in clouds:
+            check_dbscan_memory(cxy, e)  # once per eps, not per min_samples
         for m in ms_values:
             score, sd, n_valid, per_cloud = _aggregate(_cloud_scores(functions, clouds, e, m), goal)
             rows.append({"eps": e, "min_samples": m, "score": score, "score_sd": sd, "n_valid": n_valid,

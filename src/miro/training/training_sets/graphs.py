@@ -31,6 +31,7 @@ __all__ = [
     "fov_to_graph",
     "to_graphs",
     "build_training_set",
+    "augmented_training_set",
     "graph_dataset",
     "graph_blinking_dataset",
     "graph_blinking_cropped_dataset",
@@ -126,6 +127,41 @@ def build_training_set(
     fovs = synthesize(builder, builder_kwargs, source, seed=seed, dataset_size=dataset_size, reflect_clusters=reflect_clusters)
     return to_graphs(fovs, radius, progress=progress, node_features=node_features)
 
+
+def augmented_training_set(
+    spec: Mapping, settings: Mapping, source: TrainingSource, connectivity_radius: float
+) -> tuple[list[Data], dict]:
+    """A workflow model's training set from its config: :func:`build_training_set`
+    with the builder of ``spec`` and the training ``settings``.
+
+    Parameters
+    ----------
+    spec : mapping
+        A scenario's ``training_set`` block: ``builder`` and its ``kwargs``
+        (the authors' metadata format, without R).
+    settings : mapping
+        The model's training settings: ``seed``, ``dataset_size``,
+        ``reflect_clusters``, ``node_features``.
+    source : TrainingSource
+        Training clusters (and backgrounds for the blinking builders).
+    connectivity_radius : float
+        R, normalised units.
+
+    Returns
+    -------
+    graphs : list of torch_geometric.data.Data
+    metadata : dict
+        ``builder``, the builder's kwargs with R, ``seed``: what
+        :func:`save_training_set` keeps next to the graphs (callers add their
+        own keys).
+    """
+    kwargs = {**spec["kwargs"], "connectivity_radius": connectivity_radius}
+    graphs = build_training_set(
+        spec["builder"], kwargs, source,
+        seed=settings["seed"], dataset_size=settings["dataset_size"], reflect_clusters=settings["reflect_clusters"],
+        node_features=settings["node_features"],
+    )
+    return graphs, {"builder": spec["builder"], **kwargs, "seed": settings["seed"]}
 
 def graph_dataset(source: TrainingSource, *, connectivity_radius: float, seed: int, progress: bool = False, **kwargs) -> list[Data]:
     """Graphs of the authors' ``GraphDataset``; kwargs as :func:`synthesize_graph_dataset`."""
