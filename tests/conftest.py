@@ -1,12 +1,16 @@
 """Shared fixtures: paths to the read-only data in ../shared/data, a config resolved as the workflow does,
-Snakemake runs of the workflow, and the simulated Scenario 2 run that several end-to-end tests share."""
+Snakemake runs of the workflow, and the end-to-end runs started in the background (:func:`background`),
+among them the simulated Scenario 2 run that several end-to-end tests share."""
 
 import copy
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -22,13 +26,81 @@ SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 SIMULATED = REPO / "tests" / "config" / "simulated_scenario2.yaml"
 
 
+# End-to-end runs of the workflow started in the background: fixture name -> runner(tmp_path_factory).
+# Their wall time is mostly start-up of job processes and waits between dependent jobs (a 2-core
+# machine sits half idle during one run), so the session runs up to BACKGROUND_RUNS of them at a
+# time, beside the unit tests, instead of one after another.
+_RUNNERS = {}
+BACKGROUND_RUNS = 3
+_PROCESSES = []  # every background process, killed (its whole group) if the session ends first
+_AT_SESSION_END = []  # clean-ups of the background runs (e.g. stopping the SLURM test cluster)
+_LOCK = threading.Lock()
+
+
+def background(seconds: float):
+    """Decorator: make ``runner(tmp_path_factory)`` a session fixture of the same name whose work
+    starts in a background thread as soon as the session knows its tests (if a selected test uses
+    it); the fixture waits for it and gives the runner's return value, or its exception (a skip
+    included). ``seconds``: about how long the run takes alone; the longest runs start first."""
+
+    def register(runner):
+        _RUNNERS[runner.__name__] = (seconds, runner)
+
+        @pytest.fixture(scope="session", name=runner.__name__)
+        def waits_for_the_run(background_runs):
+            return background_runs[runner.__name__].result()
+
+        waits_for_the_run.__doc__ = runner.__doc__
+        return waits_for_the_run
+
+    return register
+
+
+def at_session_end(cleanup):
+    """Call ``cleanup()`` when the session ends (after its background processes are killed)."""
+    with _LOCK:
+        _AT_SESSION_END.append(cleanup)
+
+
+def popen(command, **kwargs):
+    """``subprocess.Popen`` in a new process group that the session kills if it ends before the process."""
+    process = subprocess.Popen(command, start_new_session=True, **kwargs)
+    with _LOCK:
+        _PROCESSES.append(process)
+    return process
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that wait for a background run go last (in their order), so that the other tests run
+    while the background runs do."""
+    items.sort(key=lambda item: any(name in _RUNNERS for name in getattr(item, "fixturenames", ())))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background_runs(request, tmp_path_factory):
+    """{fixture name: future} of the registered background runs that the selected tests use."""
+    needed = [name for name in _RUNNERS if any(name in item.fixturenames for item in request.session.items)]
+    pool = ThreadPoolExecutor(max_workers=BACKGROUND_RUNS, thread_name_prefix="workflow-run")
+    futures = {name: pool.submit(_RUNNERS[name][1], tmp_path_factory) for name in sorted(needed, key=lambda n: -_RUNNERS[n][0])}
+    yield futures
+    for future in futures.values():
+        future.cancel()
+    with _LOCK:
+        for process in _PROCESSES:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+    pool.shutdown(wait=True)
+    for cleanup in _AT_SESSION_END:
+        cleanup()
+
+
 def snakemake(*args, cwd=REPO, check=True):
     """``snakemake --snakefile Snakefile *args`` in a subprocess; raises with the log's tail when it fails and ``check``."""
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    result = subprocess.run(
-        [*SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), *args],
-        cwd=cwd, env=env, capture_output=True, text=True,
-    )
+    process = popen([*SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), *args], cwd=cwd, env=env,
+                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stdout, stderr = process.communicate()
+    result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
     return result
@@ -76,7 +148,7 @@ def authors_dir() -> Path:
     return AUTHORS
 
 
-@pytest.fixture(scope="session")
+@background(seconds=50)
 def simulated_run(tmp_path_factory):
     """The whole tests/config/simulated_scenario2.yaml workflow (data, training, tables, Figure 4a),
     run once per session with --cores 2, no GPU and the local download URLs: (run folder, result).

@@ -21,8 +21,7 @@ from miro.data.download import sha256_of
 from miro.data.simulation import npc
 from miro.errors import MiroInputError
 
-from conftest import REPO, resolve_config
-from test_workflow import snakemake
+from conftest import REPO, background, resolve_config, snakemake
 
 NUP96_CONFIG = REPO / "tests" / "config" / "nup96.yaml"
 
@@ -176,18 +175,29 @@ def test_download_rule_records_checksum_and_fails_with_one_line(tmp_path):
     assert not list((run / "resources" / "nup96").glob("*gone*"))  # nothing half-written
 
 
+NUP96_TARGETS = ["results/figures/nup96/figure5.png", "results/tables/nup96/summary.csv"]
+MULTISCALE_ROWS = [f"results/metrics/{sid}/{method}.csv" for sid in ("npc", "npc_corners") for method in ("DBSCAN", "MIRO")]
+
+
+@background(seconds=60)
+def nup96_run(tmp_path_factory):
+    """tests/config/nup96.yaml with nup96.file a simulated _sml.csv, its Fig. 5 targets and the multiscale
+    rows: (run folder, the _sml.csv, its ground truth)."""
+    folder = tmp_path_factory.mktemp("nup96")
+    sml = folder / "field_sml.csv"
+    truth = write_sml(sml)
+    snakemake(*NUP96_TARGETS, *MULTISCALE_ROWS, "--cores", "2", "--resources", "gpu=0", "--directory", str(folder / "run"),
+              "--configfile", str(NUP96_CONFIG), "--config", f"nup96={{file: {sml}}}")
+    return folder / "run", sml, truth
+
+
 @pytest.mark.slow
-def test_nup96_pipeline_on_simulated_sml(tmp_path):
+def test_nup96_pipeline_on_simulated_sml(nup96_run):
     """nup96.file = a simulated _sml.csv: train the tiny multiscale model, tune DBSCAN, segment NPCs and
     corners; the same run scores the multiscale scenario's two rows (miro.variant multiscale +
     small_scale: one mMIRO model, the small scale read at step cutoff_step)."""
-    sml = tmp_path / "field_sml.csv"
-    truth = write_sml(sml)
-    targets = ["results/figures/nup96/figure5.png", "results/tables/nup96/summary.csv"]
-    rows = [f"results/metrics/{sid}/{method}.csv" for sid in ("npc", "npc_corners") for method in ("DBSCAN", "MIRO")]
-    snakemake(*targets, *rows, "--cores", "2", "--resources", "gpu=0", "--directory", str(tmp_path / "run"),
-              "--configfile", str(NUP96_CONFIG), "--config", f"nup96={{file: {sml}}}")
-    run = tmp_path / "run"
+    run, sml, truth = nup96_run
+    targets, rows = NUP96_TARGETS, MULTISCALE_ROWS
     results = run / "results"
     assert not (results / "models" / "npc_corners").exists()  # the small scale uses the scenario's model
     fov = pd.read_csv(run / "resources" / "simulated" / "npc" / "fov_1.csv")
@@ -213,7 +223,7 @@ def test_nup96_pipeline_on_simulated_sml(tmp_path):
     assert summary["npc_step"] == 3 and summary["corner_step"] == 2  # corners from step cutoff_step of K
     for suffix in ("png", "svg"):
         assert (results / "figures" / "nup96" / f"figure5.{suffix}").stat().st_size > 10_000
-    again = snakemake(*targets, "-n", "--cores", "1", "--directory", str(tmp_path / "run"),
+    again = snakemake(*targets, "-n", "--cores", "1", "--directory", str(run),
                       "--configfile", str(NUP96_CONFIG), "--config", f"nup96={{file: {sml}}}")
     assert "Nothing to be done" in again.stdout + again.stderr
 

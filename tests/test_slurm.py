@@ -16,6 +16,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import AUTHORS, BENCHMARK, REPO
+from conftest import AUTHORS, BENCHMARK, REPO, at_session_end, background, popen
 
 PROFILE = REPO / "profiles" / "slurm"
 CLUSTER = REPO / "tests" / "slurm" / "cluster.sh"
@@ -93,9 +94,8 @@ def test_profile_is_a_cluster_profile():
         assert key in profile, key
 
 
-@pytest.fixture(scope="module")
-def slurm_cluster(tmp_path_factory):
-    """A running single-node cluster (partition PARTITION); stopped afterwards, also on failure."""
+def start_slurm_cluster(tmp_path_factory):
+    """A running single-node cluster (partition PARTITION), stopped when the session ends: its environment."""
     missing = [tool for tool in NEEDED if shutil.which(tool, path=SEARCH_PATH) is None]
     if missing:
         pytest.skip(f"SLURM is not installed ({', '.join(missing)} not found); .ci/run installs slurm-wlm and munge")
@@ -111,13 +111,11 @@ def slurm_cluster(tmp_path_factory):
         "MIRO_SLURM_PARTITION": PARTITION,
         "MIRO_SLURM_GPU_PARTITION": GPU_PARTITION,
     }
-    try:
-        started = subprocess.run(["bash", str(CLUSTER), "start"], env=env, capture_output=True, text=True, timeout=120)
-        if started.returncode != 0:
-            pytest.fail(f"could not start the test cluster:\n{started.stdout}\n{started.stderr}")
-        yield env
-    finally:
-        subprocess.run(["bash", str(CLUSTER), "stop"], env=env, capture_output=True, text=True, timeout=120)
+    at_session_end(lambda: subprocess.run(["bash", str(CLUSTER), "stop"], env=env, capture_output=True, text=True, timeout=120))
+    started = subprocess.run(["bash", str(CLUSTER), "start"], env=env, capture_output=True, text=True, timeout=120)
+    if started.returncode != 0:
+        pytest.fail(f"could not start the test cluster:\n{started.stdout}\n{started.stderr}")
+    return env
 
 
 def single_node_set_resources():
@@ -145,11 +143,14 @@ def sbatch_calls(log):
     return calls
 
 
-@pytest.mark.slurm
-@pytest.mark.slow
-def test_tiny_workflow_runs_through_slurm(slurm_cluster, tmp_path):
+@background(seconds=110)
+def slurm_run(tmp_path_factory):
+    """The tiny workflow (tests/config/slurm.yaml) through profiles/slurm on the test cluster:
+    (the cluster's environment, the run folder, the Snakemake log)."""
     if not BENCHMARK.is_dir():
         pytest.skip(f"benchmark data not found at {BENCHMARK}")
+    slurm_cluster = start_slurm_cluster(tmp_path_factory)
+    tmp_path = tmp_path_factory.mktemp("slurm-run")
     env = {**slurm_cluster, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{slurm_cluster['PATH']}"}
     env = {key: value for key, value in env.items() if not key.startswith("SLURM_")}  # not inside a job
     set_resources = single_node_set_resources()
@@ -177,15 +178,21 @@ def test_tiny_workflow_runs_through_slurm(slurm_cluster, tmp_path):
         "all",
     ]
     # cwd = the run dir: the plugin puts slurm-logdir under the directory snakemake starts in
+    run = popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        run = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
-    except subprocess.TimeoutExpired as error:
-        output = error.stderr or b""
-        output = output.decode(errors="replace") if isinstance(output, bytes) else output
-        pytest.fail(f"workflow did not finish within {RUN_TIMEOUT_S} s:\n{output[-4000:]}")
-    log = run.stdout + run.stderr
+        log, _ = run.communicate(timeout=RUN_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        os.killpg(run.pid, signal.SIGKILL)
+        pytest.fail(f"workflow did not finish within {RUN_TIMEOUT_S} s:\n{run.communicate()[0][-4000:]}")
     (tmp_path / "snakemake-slurm.log").write_text(log)  # kept in pytest's tmp dir for a look afterwards
     assert run.returncode == 0, log[-6000:]
+    return env, tmp_path, log
+
+
+@pytest.mark.slurm
+@pytest.mark.slow
+def test_tiny_workflow_runs_through_slurm(slurm_run):
+    env, tmp_path, log = slurm_run
 
     # outputs
     for name in ("tables/table1.csv", "tables/table1.md", "tables/paper_comparison.md",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import BENCHMARK, REPO, SIMULATED, SNAKEMAKE, jobs_run, local_urls, resolve_config, snakemake
+from conftest import BENCHMARK, REPO, SIMULATED, SNAKEMAKE, background, jobs_run, local_urls, popen, resolve_config, snakemake
 
 TINY = REPO / "tests" / "config" / "tiny.yaml"
 PRESETS = sorted((REPO / "config").glob("*.yaml"))
@@ -48,7 +48,7 @@ def _kill_during(process, folder: Path, rule: str, timeout: float = 600) -> str:
     raise AssertionError(f"no {rule} job started within {timeout} s")
 
 
-@pytest.fixture(scope="module")
+@background(seconds=150)
 def tiny_runs(tmp_path_factory):
     """The whole tiny workflow run twice at the same time, with --cores 1 and --cores 2:
     {cores: run folder}. The --cores 1 run is killed (SIGKILL of Snakemake and its jobs, as
@@ -61,8 +61,7 @@ def tiny_runs(tmp_path_factory):
     commands, runs = {}, {}
 
     def start(cores):
-        return subprocess.Popen(commands[cores], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, start_new_session=True)
+        return popen(commands[cores], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     for cores in (1, 2):
         folder = tmp_path_factory.mktemp(f"tiny-cores{cores}")
@@ -284,12 +283,19 @@ def test_simulated_training_set_uses_fresh_simulator_fovs(tmp_path):
         assert graph.y[graph.label == 0].abs().sum() == 0
 
 
-@pytest.mark.slow
-def test_classification_scenario_gives_figure3(tmp_path):
-    """miro.variant classification: cMIRO trained on simulated mixtures, classes refined per cluster, Fig. 3 outputs."""
+@background(seconds=30)
+def multishape_run(tmp_path_factory):
+    """tests/config/multishape.yaml's Figure 3 targets and its MIRO metrics: the run folder."""
+    folder = tmp_path_factory.mktemp("multishape")
     targets = ["results/figures/figure3/mix.png", "results/tables/figure3/mix_f1.csv", "results/metrics/mix/MIRO.csv"]
-    snakemake(*targets, "--cores", "2", "--directory", str(tmp_path), "--configfile", str(REPO / "tests" / "config" / "multishape.yaml"))
-    results = tmp_path / "results"
+    snakemake(*targets, "--cores", "2", "--directory", str(folder), "--configfile", str(REPO / "tests" / "config" / "multishape.yaml"))
+    return folder
+
+
+@pytest.mark.slow
+def test_classification_scenario_gives_figure3(multishape_run):
+    """miro.variant classification: cMIRO trained on simulated mixtures, classes refined per cluster, Fig. 3 outputs."""
+    results = multishape_run / "results"
     from miro.nn.weights import load_checkpoint
 
     model, _ = load_checkpoint(results / "models" / "mix" / "model.pt")
@@ -338,13 +344,20 @@ def test_scenario_added_by_config_end_to_end(simulated_run):
     assert "Nothing to be done" in again.stdout + again.stderr
 
 
+@background(seconds=75)
+def single_shot_run(tmp_path_factory):
+    """The whole tests/config/single_shot_tiny.yaml workflow: the run folder."""
+    folder = tmp_path_factory.mktemp("single-shot")
+    config = REPO / "tests" / "config" / "single_shot_tiny.yaml"
+    snakemake("--cores", "2", "--directory", str(folder), "--configfile", str(config), "--resources", "gpu=0", "--config", *local_urls())
+    return folder
+
+
 @pytest.mark.slow
-def test_single_shot_methods_end_to_end(tmp_path):
+def test_single_shot_methods_end_to_end(single_shot_run):
     """tests/config/single_shot_tiny.yaml: the authors' cluster and weights downloaded and verified,
     a model trained from the one cluster, both single-shot rows next to DBSCAN in every table."""
-    config = REPO / "tests" / "config" / "single_shot_tiny.yaml"
-    snakemake("--cores", "2", "--directory", str(tmp_path), "--configfile", str(config), "--resources", "gpu=0", "--config", *local_urls())
-    results = tmp_path / "results"
+    results = single_shot_run / "results"
     methods = ["DBSCAN", "MIRO_single_shot", "MIRO_single_shot_released"]
     table = pd.read_csv(results / "tables" / "table1.csv")
     assert set(table["method"]) == set(methods) and set(table["n_fov"]) == {1}
