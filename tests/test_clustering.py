@@ -35,3 +35,29 @@ def test_bad_parameters(eps, min_samples):
 
 def test_empty_input():
     assert dbscan_labels(np.zeros((0, 2)), 10, 3).shape == (0,)
+
+
+def _clouds(benchmark_dir):
+    """A blinking benchmark field (dense clusters, border points between them), and random clouds with
+    duplicated points and touching clusters."""
+    from miro.data.io import list_fovs, read_localizations
+
+    rng = np.random.default_rng(3)
+    blobs = np.vstack([rng.normal(c, 15, size=(60, 2)) for c in rng.uniform(0, 400, size=(12, 2))])
+    noisy = np.vstack([blobs, rng.uniform(0, 400, size=(200, 2))])
+    with_duplicates = np.vstack([noisy, noisy[::7]])
+    field = read_localizations(list_fovs(benchmark_dir / "Multiple Blinking - Scenario 6")[25])[["x", "y"]].to_numpy()
+    return [with_duplicates, rng.permutation(with_duplicates), field]
+
+
+def test_labels_of_a_radius_graph_are_dbscans(benchmark_dir):
+    """The law the grid search rests on: one radius graph per eps, labelled at any min_samples, gives
+    scikit-learn's DBSCAN labels point for point (cluster numbers and border points included)."""
+    from miro.inference.clustering import dbscan_labels_of_graph, radius_graph
+
+    for xy in _clouds(benchmark_dir):
+        for eps in (5, 30, 80):
+            graph = radius_graph(xy, eps)
+            for min_samples in (1, 3, 8, 60, 150):
+                np.testing.assert_array_equal(dbscan_labels_of_graph(graph, min_samples), dbscan_labels(xy, eps, min_samples))
+    assert dbscan_labels_of_graph(radius_graph(np.zeros((0, 2)), 10), 3).shape == (0,)

@@ -23,7 +23,8 @@ from importlib import import_module
 #: Submodule -> the public names it defines (its ``__all__``; tests/test_layout.py checks both agree).
 _SUBMODULES = {
     "classification": ("CLUSTERINGS", "refine_by_cluster", "classify_fov", "confusion_matrix", "classification_report"),
-    "clustering": ("check_dbscan_params", "check_dbscan_memory", "available_memory", "dbscan_labels"),
+    "clustering": ("check_dbscan_params", "check_dbscan_memory", "available_memory", "dbscan_labels", "radius_graph",
+                   "dbscan_labels_of_graph"),
     "estimator": ("MiroDBSCAN",),
     "squeezing": ("MAX_DISPLACEMENT", "step_output", "squeeze", "fov_graph", "squeeze_fov", "miro_dbscan"),
     "tiling": ("TileLayout", "tile_layout", "iter_tiles", "tiled_squeeze", "tiled_miro_dbscan",

@@ -12,6 +12,12 @@ the cluster size, puts every point next to every other (200 000 points: 320 GB).
 :func:`check_dbscan_memory` counts the pairs first (a grid bound, exact
 counts only when the bound is large) and refuses with one line when they would
 take more than half the available memory.
+
+A parameter search clusters one cloud at many ``min_samples`` for each
+``eps``: :func:`radius_graph` finds the neighbourhoods once per ``eps`` and
+:func:`dbscan_labels_of_graph` clusters them at any ``min_samples``, with
+the labels of :func:`dbscan_labels` (tests/test_clustering.py checks them
+against scikit-learn's DBSCAN on benchmark fields).
 """
 
 from __future__ import annotations
@@ -20,12 +26,14 @@ import math
 import os
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 from sklearn.cluster import DBSCAN
-from sklearn.neighbors import KDTree
+from sklearn.neighbors import KDTree, NearestNeighbors
 
 from miro.errors import MiroInputError
 
-__all__ = ["check_dbscan_params", "check_dbscan_memory", "available_memory", "dbscan_labels"]
+__all__ = ["check_dbscan_params", "check_dbscan_memory", "available_memory", "dbscan_labels", "radius_graph", "dbscan_labels_of_graph"]
 
 #: Bytes DBSCAN holds per pair of neighbours (an int64 index, and as much again while the lists grow).
 BYTES_PER_PAIR = 16
@@ -133,10 +141,65 @@ def dbscan_labels(xy: np.ndarray, eps: float, min_samples: int, n_jobs: int | No
     if len(xy) == 0:
         return np.zeros(0, dtype=np.int64)
     check_dbscan_memory(xy, eps)
-    return _fit_labels(xy, eps, min_samples, n_jobs)
-
-
-def _fit_labels(xy: np.ndarray, eps: float, min_samples: int, n_jobs: int | None = None) -> np.ndarray:
-    """:func:`dbscan_labels` on checked input, its memory bound already checked for this ``eps``."""
     labels = DBSCAN(eps=eps, min_samples=int(min_samples), n_jobs=n_jobs).fit(xy).labels_
     return labels.astype(np.int64) + 1
+
+
+def radius_graph(xy: np.ndarray, eps: float) -> sparse.csr_matrix:
+    r"""DBSCAN's neighbourhoods at ``eps``: the (n, n) sparse 0/1 matrix :math:`A_{ij} = 1` where
+    :math:`\lVert x_i - x_j \rVert \le \epsilon` (nm), each point its own neighbour.
+
+    Found with the neighbour search of :func:`dbscan_labels` (scikit-learn's
+    ``NearestNeighbors`` with DBSCAN's defaults), once for every ``min_samples`` of
+    :func:`dbscan_labels_of_graph`.
+
+    Raises
+    ------
+    MiroInputError
+        Bad ``eps``, or neighbour lists too large for the memory (:func:`check_dbscan_memory`).
+    """
+    xy = np.asarray(xy, dtype=float)
+    if xy.ndim != 2 or xy.shape[1] != 2:
+        raise ValueError(f"xy must have shape (n, 2), got {xy.shape}")
+    check_dbscan_params(eps, 1)
+    if len(xy) == 0:
+        return sparse.csr_matrix((0, 0), dtype=np.int8)
+    check_dbscan_memory(xy, eps)
+    return NearestNeighbors(radius=eps).fit(xy).radius_neighbors_graph(xy, mode="connectivity").astype(np.int8)
+
+
+def dbscan_labels_of_graph(graph: sparse.csr_matrix, min_samples: int) -> np.ndarray:
+    r"""DBSCAN labels (0 = noise, 1..K) from a :func:`radius_graph`: :func:`dbscan_labels`'s labels
+    at that graph's ``eps``, label for label.
+
+    Core points have at least ``min_samples`` neighbours (:math:`\sum_j A_{ij} \ge m`, the point
+    included); clusters are the connected components of the core points, numbered in the order of
+    their lowest point index (DBSCAN's seed order); a non-core point with core neighbours joins the
+    first of their clusters in that order (the cluster that reaches it first), any other is noise.
+
+    Parameters
+    ----------
+    graph : sparse matrix of shape (n, n)
+        :func:`radius_graph` of the points.
+    min_samples : int
+        Neighbours within ``eps`` (the point included) for a core point, >= 1.
+    """
+    check_dbscan_params(1.0, min_samples)
+    graph = sparse.csr_matrix(graph)
+    labels = np.zeros(graph.shape[0], dtype=np.int64)
+    core = np.flatnonzero(np.diff(graph.indptr) >= min_samples)
+    if core.size == 0:
+        return labels
+    _, component = connected_components(graph[core][:, core], directed=False)
+    _, first = np.unique(component, return_index=True)  # each component's lowest core point (core is sorted)
+    number = np.empty(len(first), dtype=np.int64)
+    number[np.argsort(first)] = np.arange(1, len(first) + 1)
+    labels[core] = number[component]
+    border = np.flatnonzero(labels == 0)
+    to_core = graph[border][:, core].tocsr()
+    # the smallest cluster number among each row's core neighbours, as the largest of (K + 1 - number)
+    reversed_numbers = sparse.csr_matrix((len(first) + 1 - labels[core][to_core.indices], to_core.indices, to_core.indptr),
+                                         shape=to_core.shape)
+    best = reversed_numbers.max(axis=1).toarray().ravel()
+    labels[border] = np.where(best > 0, len(first) + 1 - best, 0)
+    return labels

@@ -18,6 +18,13 @@ Two searches:
   RMSE_xy, see the original localizations, as in the benchmark). The squeezed
   coordinates are passed in, so tuning does not depend on the model.
 
+The neighbourhoods of each cloud are found once per ``eps``
+(:func:`miro.inference.clustering.radius_graph`) and labelled at every
+``min_samples`` from there, with scikit-learn's DBSCAN labels
+(``benchmarks/bench_tuning.py``: the quick preset's 14 x 20 grid on Scenario 6
+blinking's 3 training FOVs, clustering 5x and the whole search 2.3-2.7x faster
+than a DBSCAN per grid point, same grid scores).
+
 For each grid point the metric is computed per point cloud and averaged
 (NaN, e.g. RMSE_xy with no matched cluster, is skipped by the mean; a grid
 point whose every cloud is NaN ranks last). Ties go to the first grid point
@@ -47,7 +54,7 @@ from miro.errors import MiroInputError
 from miro.evaluation.geometric import iou, jic, rmse_xy, rmsre_n
 from miro.evaluation.metrics import HIGHER_IS_BETTER, METRICS
 from miro.evaluation.partition import ami, ari, ari_c, ari_dagger
-from miro.inference.clustering import _fit_labels, check_dbscan_memory
+from miro.inference.clustering import dbscan_labels_of_graph, radius_graph
 
 __all__ = ["TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "metric_function", "metric_target"]
 
@@ -136,12 +143,12 @@ def metric_target(metric) -> tuple[dict[str, float], str] | None:
     return target, "max deviation from " + ", ".join(f"{k} {v:g}" for k, v in target.items())
 
 
-def _cloud_scores(functions, clouds, eps: float, min_samples: int) -> np.ndarray:
-    """Scores (clouds × functions) of DBSCAN(``eps``, ``min_samples``) on every held-in cloud
-    (the caller has checked DBSCAN's memory bound at this ``eps``)."""
+def _cloud_scores(functions, clouds, graphs, min_samples: int) -> np.ndarray:
+    """Scores (clouds × functions) of DBSCAN at ``min_samples`` on every held-in cloud, from the
+    clouds' :func:`~miro.inference.clustering.radius_graph` at one ``eps``."""
     rows = []
-    for cxy, sxy, lab in clouds:
-        pred = _fit_labels(cxy, eps, min_samples) if len(cxy) else np.zeros(0, dtype=np.int64)
+    for (_, sxy, lab), graph in zip(clouds, graphs):
+        pred = dbscan_labels_of_graph(graph, min_samples)
         rows.append([fn(sxy, lab, pred) for fn in functions])
     return np.asarray(rows, dtype=float)
 
@@ -224,10 +231,9 @@ def grid_search(
 
     rows = []
     for e in eps_values:
-        for cxy, _, _ in clouds:
-            check_dbscan_memory(cxy, e)  # once per eps, not per min_samples
+        graphs = [radius_graph(cxy, e) for cxy, _, _ in clouds]  # neighbourhoods once per eps
         for m in ms_values:
-            score, sd, n_valid, per_cloud = _aggregate(_cloud_scores(functions, clouds, e, m), goal)
+            score, sd, n_valid, per_cloud = _aggregate(_cloud_scores(functions, clouds, graphs, m), goal)
             rows.append({"eps": e, "min_samples": m, "score": score, "score_sd": sd, "n_valid": n_valid,
                          **{f"cloud_{i}": c for i, c in enumerate(per_cloud)}})
     grid = pd.DataFrame(rows)
