@@ -143,3 +143,17 @@ def test_released_weights_of_scenario_4_beat_dbscan(every_folder, authors_dir):
         labels = estimator.fit_predict(xy)
         scores.append([ari_dagger(truth, labels), jic(xy, truth, labels), ari_c(truth, labels)])
     np.testing.assert_allclose(np.mean(scores, axis=0), [0.516, 0.713, 0.778], atol=0.005)
+
+
+def test_the_authors_other_checkpoints_are_pinned(authors_dir):
+    """config/authors-checkpoints-manifest.tsv: the multiscale (NPC) and multishape checkpoints, at their
+    paths in DeepTrackAI/MIRO, match the copies in ../shared/data (kept there without models/) and load."""
+    from miro.data.download import read_manifest, sha256_of
+    from miro.nn.weights import load_released
+
+    manifest = read_manifest(REPO / "config" / "authors-checkpoints-manifest.tsv")
+    assert list(manifest["folder"]) == ["multiscale/models", "multishape/models"]
+    for row in manifest.itertuples():
+        local = authors_dir / row.folder.split("/")[0] / row.file
+        assert (sha256_of(local), local.stat().st_size) == (row.sha256, row.bytes)
+        assert load_released(local, num_steps=20) is not None
