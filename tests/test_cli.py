@@ -15,7 +15,8 @@ from sklearn.metrics import adjusted_rand_score
 from test_formats import PIXEL_NM, make_table, write_picasso, write_plain, write_smap, write_thunderstorm
 
 from miro.cli import cluster_table, main
-from miro.data.released import released_model
+from miro.data.download import read_manifest, sha256_of
+from miro.data.released import RELEASED_WEIGHTS_MANIFEST, released_model
 
 
 @pytest.fixture(scope="module")
@@ -116,19 +117,21 @@ def test_cluster_table_geometry():
 
 
 def test_released_settings_match_authors_metadata(authors_dir):
-    """Every released file: R, K and MIRO + DBSCAN parameters of the shipped manifest are the authors' metadata."""
+    """Every released file (all 18 folders): R, K and MIRO + DBSCAN parameters of the shipped manifest are
+    the authors' metadata, and the checksums of the files in ../shared/data (all but Scenario 7's) are the manifest's."""
     meta = json.loads((authors_dir / "benchmark-metadata.json").read_text())
-    released = [path.name for path in (authors_dir / "benchmark-models").glob("*.pt")]
+    manifest = read_manifest(RELEASED_WEIGHTS_MANIFEST).set_index("file")
+    assert len(manifest) == len(meta) == 18
     for key, entry in meta.items():
-        name = Path(entry["checkpoint"]).name
-        if name not in released:  # Scenario 7: no file was released
-            assert released_model(name) is None
-            continue
-        model = released_model(name)
+        model = released_model(Path(entry["checkpoint"]).name)
         assert model.benchmark == key and model.connectivity_radius == entry["builder_kwargs"]["connectivity_radius"]
         assert model.num_steps == entry["recurrent_iterations"]
         assert model.dbscan == entry["MIRO_DBSCAN_params"]
-    assert len(released) == 16 and released_model("my_model.pt") is None
+    local = sorted((authors_dir / "benchmark-models").glob("*.pt"))
+    assert len(local) == 16 and not any("scenario_7" in path.name for path in local)  # Scenario 7's files are not in ../shared/data
+    for path in local:
+        assert (sha256_of(path), path.stat().st_size) == (manifest.loc[path.name, "sha256"], manifest.loc[path.name, "bytes"])
+    assert released_model("my_model.pt") is None
 
 
 # --------------------------------------------------------------------------- evaluate

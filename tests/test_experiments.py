@@ -181,7 +181,7 @@ def test_released_models_settings_come_from_the_manifest(paper):
     from miro.data.released import released_models
 
     models = released_models(REPO / "src" / "miro" / "data" / "released-weights.tsv")
-    assert len(models) == 16 and {m.benchmark for m in models.values()} >= {"Ground Truth - Scenario 8", "Multiple Blinking - Scenario 9"}
+    assert len(models) == 18 and {m.benchmark for m in models.values()} >= {"Ground Truth - Scenario 8", "Multiple Blinking - Scenario 9"}
     s8 = models["model_scenario_8.pt"]
     assert (s8.connectivity_radius, s8.num_steps, s8.eps, s8.min_samples) == (0.2, 12, 40.62, 4)
     assert isinstance(models["model_scenario_9.pt"].eps, int)  # 13 in the authors' JSON, as in a YAML config
