@@ -35,7 +35,8 @@ def _tree(folder: Path) -> dict:
 
 
 def _children() -> set:
-    """Live child processes of this process, except multiprocessing's fork server and resource tracker."""
+    """Live child processes of this process, except multiprocessing's fork server and resource tracker
+    and the session's end-to-end Snakemake runs (conftest.background), which come and go meanwhile."""
     found = set()
     for status in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -43,7 +44,8 @@ def _children() -> set:
             cmdline = (status.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(fields[1]) == os.getpid() and fields[0] != "Z" and b"forkserver" not in cmdline and b"resource_tracker" not in cmdline:
+        helper = any(name in cmdline for name in (b"forkserver", b"resource_tracker", b"snakemake"))
+        if int(fields[1]) == os.getpid() and fields[0] != "Z" and not helper:
             found.add(int(status.parent.name))
     return found
 

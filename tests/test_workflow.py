@@ -85,7 +85,7 @@ def test_tiny_end_to_end(tiny_runs):
     tmp_path = tiny_runs[2]
     results = tmp_path / "results"
     table = pd.read_csv(results / "tables" / "table1.csv")
-    assert set(table["method"]) == {"DBSCAN", "MIRO", "MIRO_released"}
+    assert set(table["method"]) == {"DBSCAN", "MIRO"}
     assert list(table.columns) == ["scenario", "method", "metric", "mean", "sd", "n_fov"]
     assert set(table["scenario"]) == {"scenario8", "scenario6_blinking"}
     assert set(table["metric"]) == {"ARI_dagger", "IoU", "JIc", "RMSRE_N", "RMSE_xy", "AMI", "ARI_c", "ARI"}
@@ -356,13 +356,15 @@ def single_shot_run(tmp_path_factory):
 @pytest.mark.slow
 def test_single_shot_methods_end_to_end(single_shot_run):
     """tests/config/single_shot_tiny.yaml: the authors' cluster and weights downloaded and verified,
-    a model trained from the one cluster, both single-shot rows next to DBSCAN in every table."""
+    a model trained from the one cluster, both single-shot rows and the released Scenario 6 weights
+    next to DBSCAN in every table."""
     results = single_shot_run / "results"
-    methods = ["DBSCAN", "MIRO_single_shot", "MIRO_single_shot_released"]
+    methods = ["DBSCAN", "MIRO_released", "MIRO_single_shot", "MIRO_single_shot_released"]
     table = pd.read_csv(results / "tables" / "table1.csv")
     assert set(table["method"]) == set(methods) and set(table["n_fov"]) == {1}
     assert set(pd.read_csv(results / "tables" / "stats.csv")["method"]) == set(methods[1:])
     assert "MIRO single-shot (released weights)" in (results / "tables" / "table1.md").read_text()
+    assert (single_shot_run / "resources" / "weights" / "released" / "model_scenario_6.pt").stat().st_size > 1_000_000
     from miro.training.training_sets import load_training_set
 
     graphs, metadata = load_training_set(results / "training_sets" / "scenario6_single_shot.pt", return_metadata=True)
