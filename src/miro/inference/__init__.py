@@ -7,14 +7,17 @@
   tile, in worker processes;
 * :mod:`miro.inference.clustering` is DBSCAN with the benchmark's label
   convention (0 = not clustered);
+* :mod:`miro.inference.baselines` is HDBSCAN, OPTICS and ToMATo with the same
+  convention, and every method by name (:data:`CLUSTERERS`);
 * :mod:`miro.inference.estimator` wraps MIRO + DBSCAN as a scikit-learn
   estimator;
 * :mod:`miro.inference.classification` adds cMIRO's shape classes;
 * :mod:`miro.inference.tuning` chooses DBSCAN's ``eps`` and ``min_samples``
-  on held-in point clouds.
+  (and any method's parameters) on held-in point clouds.
 """
 
-from miro.inference import classification, clustering, estimator, squeezing, tiling, tuning
+from miro.inference import baselines, classification, clustering, estimator, squeezing, tiling, tuning
+from miro.inference.baselines import *  # noqa: F403
 from miro.inference.classification import *  # noqa: F403
 from miro.inference.clustering import *  # noqa: F403
 from miro.inference.estimator import *  # noqa: F403
@@ -23,6 +26,7 @@ from miro.inference.tiling import *  # noqa: F403
 from miro.inference.tuning import *  # noqa: F403
 
 __all__ = [
+    *baselines.__all__,
     *classification.__all__,
     *clustering.__all__,
     *estimator.__all__,
