@@ -23,6 +23,7 @@ localrules:
     download_released_weights,
     stats,
     table1,
+    leaderboard,
     figure2,
     provenance,
 

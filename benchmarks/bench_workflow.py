@@ -36,7 +36,7 @@ FAMILIES = {
     "training sets": ("training_set",),
     "training": ("train",),
     "DBSCAN parameters": ("dbscan_params",),
-    "clustering": ("dbscan_baseline", "miro_dbscan"),
+    "clustering": ("dbscan_baseline", "cluster_baseline", "miro_dbscan"),
     "metrics": ("metrics",),
     "figures and tables": ("figure2", "figure3", "figure4a", "nanoclusters", "nup96", "stats", "table1"),
 }

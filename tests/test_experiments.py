@@ -165,6 +165,13 @@ MIRO_BLOCK = "connectivity_radius: 0.2, num_steps: 4, dbscan: {eps: 1, min_sampl
             f"  - {{id: s_single_shot, benchmark: Ground Truth - Scenario 6, {ONE}}}\n",
             "scenario id 's_single_shot' is the id of scenario s's single-shot model",
         ),
+        (
+            f"methods: [DBSCAN, MIRO_HDBSCAN]\nscenarios:\n  - {{id: s, benchmark: Ground Truth - Scenario 8, {ONE}, miro: {{{MIRO_BLOCK}}}}}\n",
+            "method MIRO_HDBSCAN squeezes with the released weights or our trained MIRO",
+        ),
+        ("method_grids: {HDBSCAN: {eps: [3]}}\n", "unknown key method_grids.HDBSCAN.eps"),
+        ("method_grids: {OPTICS: {xi: [1.5]}}\n", "method_grids.OPTICS.xi.0"),
+        ("methods: [DBSCAN, KMeans]\n", "methods.1"),
         ("figure4a: {simulation: {separation: 2}}\n", "leave out 'separation'"),
         ("nanoclusters: {model_scenario: scenario8, datasets: [{id: d, files: [no/such.csv]}]}\n", "no such file(s): no/such.csv"),
         ("nup96: {model_scenario: cshape}\n", "must be a multiscale scenario"),
@@ -253,3 +260,23 @@ def test_a_users_single_shot_cluster_in_nm_with_its_own_settings(tmp_path):
     method = s.methods["MIRO_single_shot"]
     assert method.dbscan == {"eps": 12, "min_samples": 5} and method.dbscan_selection["mode"] == "tuned"
     assert s.methods["DBSCAN"].dbscan_selection["mode"] == "fixed"
+
+
+def test_other_methods_resolve_with_their_grids_and_the_tuning_target():
+    other = experiment("methods: [DBSCAN, MIRO_released, HDBSCAN, OPTICS, ToMATo, MIRO_HDBSCAN]\nmethod_grids: {ToMATo: {radius: [30]}}\n")
+    s8 = other.scenarios["scenario8"]
+    assert list(s8.methods) == ["DBSCAN", "MIRO_released", "HDBSCAN", "OPTICS", "ToMATo", "MIRO_HDBSCAN"]
+    assert s8.methods["DBSCAN"].clusterer == "DBSCAN" and s8.methods["DBSCAN"].grid is None
+    hdbscan, tomato, miro_hdbscan = s8.methods["HDBSCAN"], s8.methods["ToMATo"], s8.methods["MIRO_HDBSCAN"]
+    assert hdbscan.weights is None and hdbscan.grid == DEFAULTS["method_grids"]["HDBSCAN"]
+    assert tomato.grid["radius"] == [30] and tomato.grid["merge_threshold"] == DEFAULTS["method_grids"]["ToMATo"]["merge_threshold"]
+    # tuned on the training FOVs for DBSCAN's target (MIRO's for MIRO_HDBSCAN), whatever the DBSCAN mode
+    assert hdbscan.dbscan_selection["mode"] == "tuned" and hdbscan.dbscan_selection["metric"] == s8.methods["DBSCAN"].dbscan_selection["metric"]
+    assert other.scenarios["cshape"].methods["HDBSCAN"].dbscan_selection["metric"] == "AMI"  # the scenario's own target
+    # MIRO_HDBSCAN: HDBSCAN on the released model's squeezed points (no training)
+    assert miro_hdbscan.clusterer == "HDBSCAN" and miro_hdbscan.weights == s8.methods["MIRO_released"].weights
+    assert miro_hdbscan.miro == s8.methods["MIRO_released"].miro and not other.trained
+    assert "MIRO_HDBSCAN" not in other.scenarios["cshape"].methods  # no released weights, MIRO not run
+    assert "results/tables/leaderboard.md" in other.final_outputs() and "results/tables/leaderboard.md" not in experiment().final_outputs()
+    ours = experiment("methods: [DBSCAN, MIRO, MIRO_HDBSCAN]\n").scenarios["cshape"].methods["MIRO_HDBSCAN"]
+    assert ours.weights == "results/models/cshape/model.pt" and ours.dbscan_selection["metric"] == "AMI"

@@ -324,13 +324,25 @@ def test_scenario_added_by_config_end_to_end(simulated_run):
     assert provenance["test_fovs"] == [1, 2, 3] and provenance["training_fovs"] == [4, 5]
     results = tmp_path / "results"
     table = pd.read_csv(results / "tables" / "table1.csv")
-    assert set(table["scenario"]) == {"sim_scenario2"} and set(table["method"]) == {"DBSCAN", "MIRO"}
+    methods = ["DBSCAN", "MIRO", "HDBSCAN", "OPTICS", "ToMATo", "MIRO_HDBSCAN"]
+    assert set(table["scenario"]) == {"sim_scenario2"} and set(table["method"]) == set(methods)
     assert set(table["n_fov"]) == {3}
     assert list(pd.read_csv(results / "metrics" / "sim_scenario2" / "MIRO.csv")["fov"]) == [1, 2, 3]
-    # DBSCAN parameters tuned on the simulated training FOVs 4, 5 (the default training_fovs)
-    for method in ("DBSCAN", "MIRO"):
+    # every method's parameters tuned on the simulated training FOVs 4, 5 (the default training_fovs)
+    for method in methods:
         params = json.loads((results / "dbscan_params" / "sim_scenario2" / f"{method}.json").read_text())
         assert params["mode"] == "tuned" and params["tuned_on_fovs"] == [4, 5] and params["tuned"]["metric"] == "AMI"
+    hdbscan = json.loads((results / "dbscan_params" / "sim_scenario2" / "MIRO_HDBSCAN.json").read_text())
+    assert hdbscan["clusterer"] == "HDBSCAN" and set(hdbscan["chosen"]) == {"min_cluster_size", "min_samples"}
+    assert hdbscan["squeezed"]["num_steps"] == 3  # our trained MIRO: the scenario names no released weights
+    assert "### Parameters of the other methods" in (results / "tables" / "paper_comparison.md").read_text()
+    # the leaderboard: every method ranked, the best tested against MIRO + DBSCAN (or MIRO against the runner-up)
+    board = pd.read_csv(results / "tables" / "leaderboard.csv")
+    assert set(board["method"]) == set(methods) and sorted(board["rank"]) == list(range(1, 7))
+    assert {"ARI_dagger_mean", "IoU_sd", "JIc_mean", "ARI_c_stars", "compared_with"} <= set(board.columns)
+    assert board["compared_with"].notna().sum() == 1
+    assert "| 1 |" in (results / "tables" / "leaderboard.md").read_text()
+    assert (results / "figures" / "leaderboard.svg").stat().st_size > 10_000
     assert (results / "models" / "sim_scenario2" / "model.pt").is_file()
     figure4a = pd.read_csv(results / "tables" / "figure4a.csv")
     assert list(figure4a.columns) == ["distance_sigma", "method", "mean", "sd", "n_fov"]

@@ -1,5 +1,6 @@
 # Clustering: one label file per scenario and method, covering its test FOVs
 # (columns fov, label; 0 = not clustered; rows in file order).
+# HDBSCAN, OPTICS, ToMATo: cluster_baseline; MIRO_HDBSCAN: miro_dbscan.
 
 
 rule dbscan_baseline:
@@ -20,6 +21,26 @@ rule dbscan_baseline:
         "../scripts/dbscan_baseline.py"
 
 
+rule cluster_baseline:
+    input:
+        data=scenario_data_dir,
+        params="results/dbscan_params/{scenario}/{method}.json",
+    output:
+        labels="results/labels/{scenario}/{method}.csv",
+    log:
+        "logs/cluster_baseline/{scenario}/{method}.log",
+    benchmark:
+        "results/benchmarks/cluster_baseline/{scenario}/{method}.tsv"
+    wildcard_constraints:
+        method="HDBSCAN|OPTICS|ToMATo",
+    conda:
+        "../envs/miro.yaml"
+    params:
+        fovs=lambda wildcards: scenario(wildcards).test_fovs,
+    script:
+        "../scripts/dbscan_baseline.py"
+
+
 rule miro_dbscan:
     input:
         data=scenario_data_dir,
@@ -32,7 +53,7 @@ rule miro_dbscan:
     benchmark:
         "results/benchmarks/miro_dbscan/{scenario}/{method}.tsv"
     wildcard_constraints:
-        method="MIRO|MIRO_released|MIRO_single_shot|MIRO_single_shot_released",
+        method="MIRO|MIRO_released|MIRO_single_shot|MIRO_single_shot_released|MIRO_HDBSCAN",
     conda:
         "../envs/miro.yaml"
     threads: config["torch_threads"]

@@ -9,6 +9,7 @@ from snakemake.utils import validate
 
 from miro.errors import MiroInputError
 from miro.experiments import Experiment, check_scenario_sources, check_schema
+from miro.experiments.scenarios import OTHER_METHODS
 
 # `figure4a: null` turns Figure 4a off; Snakemake's default-filling validator would
 # try to fill the defaults of its keys into null, so it is validated without it.
@@ -60,6 +61,11 @@ def scenario_data_dir(wildcards):
     return scenario(wildcards).data_dir
 
 
+def figure2_methods(wildcards):
+    """Methods of a scenario's Figure 2: DBSCAN and MIRO + DBSCAN (the others are in the leaderboard)."""
+    return [m for m in scenario(wildcards).methods if m not in OTHER_METHODS]
+
+
 def scenario_files(kind):
-    """Input function: results/<kind>/<scenario>/<method>.csv of every method of the job's scenario."""
-    return lambda wildcards: [f"results/{kind}/{wildcards.scenario}/{m}.csv" for m in scenario(wildcards).methods]
+    """Input function: results/<kind>/<scenario>/<method>.csv of every Figure 2 method of the job's scenario."""
+    return lambda wildcards: [f"results/{kind}/{wildcards.scenario}/{m}.csv" for m in figure2_methods(wildcards)]

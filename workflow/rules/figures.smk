@@ -1,5 +1,5 @@
-# Figure 2 of the paper, one per scenario: an example FOV clustered by every
-# method next to the ground truth, and the per-FOV metric distributions.
+# Figure 2 of the paper, one per scenario: an example FOV clustered by DBSCAN
+# and every MIRO + DBSCAN method next to the ground truth, and the per-FOV metric distributions.
 
 
 rule figure2:
@@ -23,7 +23,7 @@ rule figure2:
     conda:
         "../envs/miro.yaml"
     params:
-        methods=lambda wildcards: list(scenario(wildcards).methods),
+        methods=figure2_methods,
         fov=lambda wildcards: scenario(wildcards).figure_fov,
         title=lambda wildcards: scenario(wildcards).label,
     script:

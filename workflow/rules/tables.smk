@@ -28,3 +28,34 @@ rule table1:
         labels={sid: scenario.label for sid, scenario in SCENARIOS.items()},
     script:
         "../scripts/table1.py"
+
+
+# The leaderboard: every method ranked per scenario, the best tested against
+# MIRO + DBSCAN (made when methods other than DBSCAN and MIRO + DBSCAN are run).
+rule leaderboard:
+    input:
+        metrics=EXPERIMENT.metrics_files(),
+    output:
+        csv=report(
+            "results/tables/leaderboard.csv",
+            caption="../report/leaderboard.rst",
+            category="Leaderboard",
+        ),
+        markdown="results/tables/leaderboard.md",
+        png=report(
+            "results/figures/leaderboard.png",
+            caption="../report/leaderboard_figure.rst",
+            category="Leaderboard",
+        ),
+        svg="results/figures/leaderboard.svg",
+    log:
+        "logs/leaderboard.log",
+    benchmark:
+        "results/benchmarks/leaderboard.tsv"
+    conda:
+        "../envs/miro.yaml"
+    params:
+        pairs=EXPERIMENT.pairs(),
+        labels={sid: scenario.label for sid, scenario in SCENARIOS.items()},
+    script:
+        "../scripts/leaderboard.py"

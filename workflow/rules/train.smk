@@ -111,5 +111,7 @@ rule dbscan_params:
         selection=lambda wildcards: method(wildcards).dbscan_selection,
         training_fovs=lambda wildcards: scenario(wildcards).training_fovs,
         miro=lambda wildcards: method(wildcards).miro,
+        clusterer=lambda wildcards: method(wildcards).clusterer,
+        grid=lambda wildcards: method(wildcards).grid,
     script:
         "../scripts/dbscan_params.py"

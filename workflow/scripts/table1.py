@@ -29,10 +29,13 @@ def main(smk):
     for pair, path in zip(smk.params.pairs, smk.input.dbscan_params):
         with open(path) as handle:
             selections[tuple(pair)] = json.load(handle)
+    others = {pair: record for pair, record in selections.items() if "clusterer" in record}  # HDBSCAN, OPTICS, ToMATo, ...
+    dbscan = {pair: record for pair, record in selections.items() if pair not in others}
     Path(smk.output.comparison).write_text(
         tables.paper_comparison_markdown(summary, paper, scenario_labels=labels)
         + "\n"
-        + tables.dbscan_parameters_markdown(selections, scenario_labels=labels)
+        + tables.dbscan_parameters_markdown(dbscan, scenario_labels=labels)
+        + ("\n" + tables.method_parameters_markdown(others, scenario_labels=labels) if others else "")
     )
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "table1_latex",
     "paper_comparison_markdown",
     "dbscan_parameters_markdown",
+    "method_parameters_markdown",
 ]
 
 #: Row labels of Table 1, in the paper's order.
@@ -54,6 +55,7 @@ METHOD_LABELS: dict[str, str] = {
     "MIRO_released": "MIRO (released weights)",
     "MIRO_single_shot": "MIRO single-shot",
     "MIRO_single_shot_released": "MIRO single-shot (released weights)",
+    "MIRO_HDBSCAN": "MIRO + HDBSCAN",
     "DBSCAN": "DBSCAN",
 }
 
@@ -370,7 +372,8 @@ def table1_latex(
 
 # --------------------------------------------------------------------------- check against paper
 def _paper_method(method: str) -> str:
-    return "MIRO" if str(method).upper().startswith("MIRO") else str(method)
+    """The paper's row of a method: MIRO for every MIRO + DBSCAN method (not MIRO + HDBSCAN)."""
+    return "MIRO" if str(method).upper().startswith("MIRO") and method != "MIRO_HDBSCAN" else str(method)
 
 
 def _flag(metric: str, ours_mean: float, paper_mean: float, paper_sd: float) -> tuple[bool, str]:
@@ -473,24 +476,47 @@ def dbscan_parameters_markdown(selections: Mapping[tuple[str, str], Mapping], sc
         Display names overriding :data:`SCENARIO_LABELS`.
     """
     labels = {**SCENARIO_LABELS, **(scenario_labels or {})}
-    lines = [
-        "### DBSCAN parameters",
-        "",
-        "eps in nm (for MIRO methods: in the squeezed coordinates), min_samples counts the point itself. "
-        "Tuned = grid search on the scenario's training FOVs, never a test FOV.",
-        "",
-        "| Scenario | Method | Fixed (authors) eps / min_samples | Tuned eps / min_samples | Tuned score | Used |",
-        "|:--|:--|:-:|:-:|:-:|:-:|",
-    ]
+    rows = []
     for (scenario, method), sel in selections.items():
         fixed, tuned = sel["fixed"], sel["tuned"]
-        cells = [
+        rows.append([
             labels.get(scenario, scenario),
             METHOD_LABELS.get(method, method),
             f"{fixed['eps']:g} / {fixed['min_samples']}",
             f"{tuned['eps']:g} / {tuned['min_samples']}",
             f"{tuned['metric']} = {tuned['score']:.3f}",
             sel["mode"],
-        ]
-        lines.append("| " + " | ".join(_md_escape(str(c)) for c in cells) + " |")
+        ])
+    return _parameters_section(
+        "### DBSCAN parameters",
+        "eps in nm (for MIRO methods: in the squeezed coordinates), min_samples counts the point itself. "
+        "Tuned = grid search on the scenario's training FOVs, never a test FOV.",
+        "| Scenario | Method | Fixed (authors) eps / min_samples | Tuned eps / min_samples | Tuned score | Used |\n|:--|:--|:-:|:-:|:-:|:-:|",
+        rows,
+    )
+
+
+def _parameters_section(title: str, note: str, header: str, rows) -> str:
+    """A Markdown section: title, note, then a table of ``header`` and ``rows`` (cells escaped)."""
+    lines = [title, "", note, "", header]
+    lines += ["| " + " | ".join(_md_escape(str(c)) for c in cells) + " |" for cells in rows]
     return "\n".join(lines) + "\n"
+
+
+def method_parameters_markdown(selections: Mapping[tuple[str, str], Mapping], scenario_labels: Mapping[str, str] | None = None) -> str:
+    """The parameters of the methods other than DBSCAN (HDBSCAN, OPTICS, ToMATo, MIRO + HDBSCAN), chosen
+    on the training FOVs: ``selections`` maps (scenario, method) to their parameters file (``clusterer``,
+    ``chosen``, ``tuned`` with ``score`` and ``metric``); lengths in nm."""
+    labels = {**SCENARIO_LABELS, **(scenario_labels or {})}
+    rows = []
+    for (scenario, method), sel in selections.items():
+        chosen = ", ".join(f"{key} {value:g}" if isinstance(value, (int, float)) else f"{key} {value}" for key, value in sel["chosen"].items())
+        tuned = sel["tuned"]
+        rows.append([labels.get(scenario, scenario), METHOD_LABELS.get(method, method), chosen, f"{tuned['metric']} = {tuned['score']:.3f}"])
+    return _parameters_section(
+        "### Parameters of the other methods",
+        "The best point of each method's grid (config `method_grids`) on the scenario's training FOVs, never a test FOV; "
+        "lengths in nm (MIRO + HDBSCAN: in the squeezed coordinates).",
+        "| Scenario | Method | Parameters | Tuned score |\n|:--|:--|:--|:-:|",
+        rows,
+    )

@@ -9,7 +9,7 @@ from miro.data.download import read_manifest
 from miro.data.released import released_models
 from miro.data.simulation import SIMULATORS
 from miro.errors import MiroInputError
-from miro.experiments.scenarios import dataset_id, resolve_models, resolve_scenarios
+from miro.experiments.scenarios import OTHER_METHODS, dataset_id, resolve_models, resolve_scenarios
 from miro.experiments.studies import Figure4a, Nanoclusters, Nup96
 
 __all__ = ["Experiment", "check_scenario_sources", "check_schema"]
@@ -169,4 +169,10 @@ class Experiment:
             *(f"results/figures/nanoclusters/{dataset}.png" for dataset in datasets),
             *(f"results/tables/nanoclusters/{dataset}_summary.csv" for dataset in datasets),
             *(["results/figures/nup96/figure5.png", "results/tables/nup96/summary.csv"] if self.nup96 else []),
+            *(["results/tables/leaderboard.csv", "results/tables/leaderboard.md", "results/figures/leaderboard.png"] if self.leaderboard else []),
         ]
+
+    @property
+    def leaderboard(self) -> bool:
+        """Whether the leaderboard is made: a method other than DBSCAN and MIRO + DBSCAN is run."""
+        return any(method in OTHER_METHODS for method in self.methods)

@@ -13,6 +13,11 @@ MIRO_single_shot, a model trained from one annotated cluster (the paper's
 single-shot claim), and MIRO_single_shot_released, the authors' single-shot
 weights. Every model the workflow trains is a :class:`TrainedModel`.
 
+Methods HDBSCAN, OPTICS and ToMATo cluster the localizations, MIRO_HDBSCAN the
+squeezed points of the released weights (or, where a scenario names none, of our
+trained MIRO), each with the parameters of its ``method_grids`` grid that score best
+on the training FOVs (:data:`OTHER_METHODS`).
+
 Simulated scenarios have test FOVs 1..n_fovs (default 50) and training FOVs
 n_fovs+1..n_fovs+n_training_fovs (default 3), simulated separately and never
 evaluated.
@@ -34,6 +39,7 @@ __all__ = [
     "DEFAULT_N_TRAINING_FOVS",
     "TRAINING_KEYS",
     "SINGLE_SHOT_METHODS",
+    "OTHER_METHODS",
     "MethodSettings",
     "Scenario",
     "TrainedModel",
@@ -65,6 +71,9 @@ TRAINING_KEYS = (
 VARIANT_KEYS = ("training_set", "class_weight", "class_balance", "cutoff_step")
 # methods of a scenario with miro.single_shot: our model trained from its one cluster, the authors' weights
 SINGLE_SHOT_METHODS = ("MIRO_single_shot", "MIRO_single_shot_released")
+# methods other than DBSCAN -> the method of miro.inference.baselines.CLUSTERERS they run; their
+# parameters always come from a search of their config method_grids grid on the training FOVs
+OTHER_METHODS = {"HDBSCAN": "HDBSCAN", "OPTICS": "OPTICS", "ToMATo": "ToMATo", "MIRO_HDBSCAN": "HDBSCAN"}
 # where the workflow puts the files of the single-shot manifest (training clusters, released weights)
 SINGLE_SHOT_RESOURCES = "resources/single_shot"
 
@@ -81,13 +90,18 @@ class MethodSettings:
             scenario without a ``miro`` block.
         dbscan: the authors' DBSCAN parameters (``dbscan`` or ``miro.dbscan``).
         dbscan_selection: how the DBSCAN parameters are chosen (top-level
-            ``dbscan_selection`` updated by the scenario's).
+            ``dbscan_selection`` updated by the scenario's); for the methods of
+            :data:`OTHER_METHODS` always ``tuned``, its metric the tuning target.
+        clusterer: the method run on the (squeezed) localizations (:data:`OTHER_METHODS`).
+        grid: parameter -> values searched for ``clusterer`` (config ``method_grids``); None for DBSCAN.
     """
 
     weights: str | None
     miro: dict
     dbscan: dict
     dbscan_selection: dict
+    clusterer: str = "DBSCAN"
+    grid: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -316,6 +330,8 @@ def _spec_methods(spec: dict, methods: list) -> list:
     skipped = set()
     if "simulator" in spec and miro.get("released_weights") is None:
         skipped.add("MIRO_released")
+        if "MIRO" not in methods:  # MIRO_HDBSCAN squeezes with the released weights, else our trained MIRO
+            skipped.add("MIRO_HDBSCAN")
     if not single_shot:
         skipped.update(SINGLE_SHOT_METHODS)
     elif "released_weights" not in single_shot:
@@ -358,6 +374,11 @@ def _check_methods(config: dict, spec: dict, methods: list, benchmark_folders: s
                 f"config: scenario {sid}: miro.released_weights must name a file of "
                 f"{config['released_weights_manifest']} for method MIRO_released"
             )
+    if "MIRO_HDBSCAN" in methods and spec["miro"].get("released_weights") not in released_files and "MIRO" not in methods:
+        raise MiroInputError(
+            f"config: scenario {sid}: method MIRO_HDBSCAN squeezes with the released weights or our trained MIRO; give "
+            f"miro.released_weights (a file of {config['released_weights_manifest']}) or add method MIRO"
+        )
     if any(method in SINGLE_SHOT_METHODS for method in methods):
         _check_single_shot(config, spec, methods, single_shot_files)
 
@@ -449,6 +470,10 @@ def _method_settings(config: dict, spec: dict, method: str, trained: dict, cutof
         weights = f"resources/weights/released/{miro['released_weights']}"
     elif method == "MIRO_single_shot_released":
         weights, steps = f"{SINGLE_SHOT_RESOURCES}/{own['released_weights']}", own.get("num_steps", steps)
+    elif method == "MIRO_HDBSCAN" and miro.get("released_weights"):
+        weights = f"resources/weights/released/{miro['released_weights']}"
+    elif method == "MIRO_HDBSCAN":
+        weights, steps = trained["MIRO"].weights, trained["MIRO"].training["num_steps"]
     # DBSCAN keeps the scenario's squeeze settings too (unused, but part of its jobs' params)
     squeeze = {}
     if miro is not None:
@@ -457,10 +482,13 @@ def _method_settings(config: dict, spec: dict, method: str, trained: dict, cutof
     # the top-level selection, its per-method override, then the scenario's own
     selection = {key: value for key, value in config["dbscan_selection"].items() if key != "methods"}
     selection.update(config["dbscan_selection"].get("methods", {}).get(method, {}))
-    if method == "DBSCAN":
-        return MethodSettings(weights, squeeze, spec["dbscan"], {**selection, **spec.get("dbscan_selection", {})})
+    other = {"clusterer": OTHER_METHODS[method], "grid": config["method_grids"][method]} if method in OTHER_METHODS else {}
+    if not method.startswith("MIRO"):  # DBSCAN, HDBSCAN, OPTICS, ToMATo
+        selection.update(spec.get("dbscan_selection", {}))
+        return MethodSettings(weights, squeeze, {} if other else spec["dbscan"], {**selection, **({"mode": "tuned"} if other else {})}, **other)
     selection.update({**miro.get("dbscan_selection", {}), **own.get("dbscan_selection", {})})
-    return MethodSettings(weights=weights, miro=squeeze, dbscan=own.get("dbscan", miro["dbscan"]), dbscan_selection=selection)
+    selection.update({"mode": "tuned"} if other else {})
+    return MethodSettings(weights=weights, miro=squeeze, dbscan={} if other else own.get("dbscan", miro["dbscan"]), dbscan_selection=selection, **other)
 
 
 def _single_shot_cluster(config: dict, spec: dict, single_shot_files: set, repo) -> tuple[str, float | None]:

@@ -7,11 +7,13 @@
   tile, in worker processes;
 * :mod:`miro.inference.clustering` is DBSCAN with the benchmark's label
   convention (0 = not clustered);
+* :mod:`miro.inference.baselines` is HDBSCAN, OPTICS and ToMATo with the same
+  convention, and every method by name (:data:`CLUSTERERS`);
 * :mod:`miro.inference.estimator` wraps MIRO + DBSCAN as a scikit-learn
   estimator;
 * :mod:`miro.inference.classification` adds cMIRO's shape classes;
 * :mod:`miro.inference.tuning` chooses DBSCAN's ``eps`` and ``min_samples``
-  on held-in point clouds.
+  (and any method's parameters) on held-in point clouds.
 
 Each public name is imported from its submodule on first use, so that
 ``import miro.inference.clustering`` (DBSCAN alone, as the workflow's DBSCAN
@@ -22,6 +24,7 @@ from importlib import import_module
 
 #: Submodule -> the public names it defines (its ``__all__``; tests/test_layout.py checks both agree).
 _SUBMODULES = {
+    "baselines": ("Clusterer", "CLUSTERERS", "cluster_labels", "hdbscan_labels", "optics_labels", "tomato_labels"),
     "classification": ("CLUSTERINGS", "refine_by_cluster", "classify_fov", "confusion_matrix", "classification_report"),
     "clustering": ("check_dbscan_params", "check_dbscan_memory", "available_memory", "dbscan_labels", "radius_graph",
                    "dbscan_labels_of_graph"),
@@ -29,7 +32,8 @@ _SUBMODULES = {
     "squeezing": ("MAX_DISPLACEMENT", "step_output", "squeeze", "fov_graph", "squeeze_fov", "miro_dbscan"),
     "tiling": ("TileLayout", "tile_layout", "iter_tiles", "tiled_squeeze", "tiled_miro_dbscan",
                "DEFAULT_TILE_SIZE_NM", "DEFAULT_OVERLAP_NM"),
-    "tuning": ("TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "metric_function", "metric_target"),
+    "tuning": ("TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "tune_clusterer", "metric_function",
+               "metric_target"),
 }
 _HOME = {name: submodule for submodule, names in _SUBMODULES.items() for name in names}
 

@@ -9,7 +9,9 @@ clusters a field of view given in nm:
     \mathbf{s}_i = \mathbf{p}_i - R\,\hat{\mathbf{y}}^{k}_i, \qquad
     \text{labels} = \mathrm{DBSCAN}_{\varepsilon,\,m}(\{\mathbf{s}_i\}),
 
-with label 0 for localizations in no cluster. A whole field is one graph
+with label 0 for localizations in no cluster. ``clusterer`` puts another method of
+:data:`miro.inference.baselines.CLUSTERERS` in DBSCAN's place (MIRO + HDBSCAN:
+``clusterer="HDBSCAN", cluster_params={"min_cluster_size": 10}``). A whole field is one graph
 (:func:`miro.inference.squeeze_fov`); with ``tiling=True`` a field of any size is
 squeezed in overlapping tiles of the model's FOV size and clustered at once
 (:func:`miro.inference.tiling.tiled_squeeze`).
@@ -73,6 +75,11 @@ class MiroDBSCAN(ClusterMixin, BaseEstimator):
         (:func:`miro.inference.tiling.tiled_squeeze`).
     n_jobs : int, optional
         Threads of DBSCAN's neighbour search.
+    clusterer : str, default "DBSCAN"
+        The method run on the squeezed points (:data:`miro.inference.baselines.CLUSTERERS`);
+        any other than DBSCAN takes its parameters from ``cluster_params``, not ``eps`` / ``min_samples``.
+    cluster_params : dict, optional
+        Parameters of ``clusterer`` (e.g. HDBSCAN's ``min_cluster_size``, ``min_samples``).
 
     Attributes
     ----------
@@ -103,6 +110,8 @@ class MiroDBSCAN(ClusterMixin, BaseEstimator):
         batch_tiles: int | None = None,
         progress: bool | None = False,
         n_jobs: int | None = None,
+        clusterer: str = "DBSCAN",
+        cluster_params: dict | None = None,
     ):
         self.model = model
         self.connectivity_radius = connectivity_radius
@@ -122,6 +131,8 @@ class MiroDBSCAN(ClusterMixin, BaseEstimator):
         self.batch_tiles = batch_tiles
         self.progress = progress
         self.n_jobs = n_jobs
+        self.clusterer = clusterer
+        self.cluster_params = cluster_params
 
     @classmethod
     def from_files(cls, model_path, params_path=None, *, released=None, **settings) -> MiroDBSCAN:
@@ -130,7 +141,8 @@ class MiroDBSCAN(ClusterMixin, BaseEstimator):
         Settings are taken, first found first: ``settings`` given here; the workflow's
         parameters file ``params_path`` (its ``chosen`` eps / min_samples and the
         ``squeezed`` R, K and step); our checkpoint's metadata (``connectivity_radius``,
-        ``num_steps``, ``eps``, ``min_samples``); ``released`` (a
+        ``num_steps``, ``eps``, ``min_samples``; a parameters file of another method, e.g.
+        ``MIRO_HDBSCAN.json``, gives ``clusterer`` and ``cluster_params``); ``released`` (a
         :class:`miro.data.released.ReleasedModel`), by default the row of the authors'
         file of that name in the released-weights manifest.
         """
@@ -169,6 +181,13 @@ class MiroDBSCAN(ClusterMixin, BaseEstimator):
 
     def fit(self, X, y=None) -> MiroDBSCAN:
         """Squeeze ``X`` (N, 2; nm) and cluster the squeezed points: sets ``squeezed_`` and ``labels_``."""
+        if self.clusterer != "DBSCAN":
+            from miro.inference.baselines import cluster_labels
+
+            cluster_labels(self.clusterer, np.zeros((0, 2)), **(self.cluster_params or {}))  # bad values fail before the squeeze
+            self.squeezed_ = self.squeeze(X)
+            self.labels_ = cluster_labels(self.clusterer, self.squeezed_, **(self.cluster_params or {}))
+            return self
         if self.eps is None or self.min_samples is None:
             raise MiroInputError("MiroDBSCAN: eps and min_samples are needed to cluster; give both (squeeze() needs neither)")
         check_dbscan_params(float(self.eps), self.min_samples)  # before the squeeze, so a bad value fails at once
@@ -181,7 +200,10 @@ def _read_params(path) -> dict:
     """eps / min_samples chosen and, for a MIRO-type method, R, K and step, from a workflow parameters file."""
     try:
         record = json.loads(Path(path).read_text())
-        found = {"eps": record["chosen"]["eps"], "min_samples": record["chosen"]["min_samples"]}
+        if record.get("clusterer", "DBSCAN") != "DBSCAN":  # MIRO + another method (parameters file of MIRO_HDBSCAN)
+            found = {"clusterer": record["clusterer"], "cluster_params": dict(record["chosen"])}
+        else:
+            found = {"eps": record["chosen"]["eps"], "min_samples": record["chosen"]["min_samples"]}
     except FileNotFoundError:
         raise MiroInputError(f"{path}: parameters file not found") from None
     except (ValueError, KeyError, TypeError):

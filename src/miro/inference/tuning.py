@@ -42,6 +42,7 @@ its parameters (Pineda et al.'s DBSCAN rows of the simulated scenarios).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
@@ -56,7 +57,7 @@ from miro.evaluation.metrics import HIGHER_IS_BETTER, METRICS
 from miro.evaluation.partition import ami, ari, ari_c, ari_dagger
 from miro.inference.clustering import dbscan_labels_of_graph, radius_graph
 
-__all__ = ["TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "metric_function", "metric_target"]
+__all__ = ["TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "tune_clusterer", "metric_function", "metric_target"]
 
 
 _FUNCTIONS = {
@@ -204,15 +205,35 @@ def grid_search(
     -------
     TuningResult
     """
+    functions, goal, higher, name = _objective(metric)
+    eps_values = grid_values(eps, "eps", integer=False)
+    ms_values = grid_values(min_samples, "min_samples", integer=True)
+    clouds = _clouds(cluster_xy, score_xy, labels_true)
+
+    rows = []
+    for e in eps_values:
+        graphs = [radius_graph(cxy, e) for cxy, _, _ in clouds]  # neighbourhoods once per eps
+        for m in ms_values:
+            score, sd, n_valid, per_cloud = _aggregate(_cloud_scores(functions, clouds, graphs, m), goal)
+            rows.append({"eps": e, "min_samples": m, "score": score, "score_sd": sd, "n_valid": n_valid,
+                         **{f"cloud_{i}": c for i, c in enumerate(per_cloud)}})
+    grid, best_row = _ranked(pd.DataFrame(rows), higher, 2)
+    best = {"eps": float(best_row["eps"]), "min_samples": int(best_row["min_samples"]), "score": float(best_row["score"]), "metric": name}
+    return TuningResult(best, grid)
+
+
+def _objective(metric) -> tuple[list, np.ndarray | None, bool, str]:
+    """(score functions, target values or None, higher_is_better, name) of a tuning metric."""
     target = metric_target(metric)
     if target is None:
         fn, higher, name = metric_function(metric)
-        functions, goal = [fn], None
-    else:
-        (values, name), higher = target, False
-        functions, goal = [_FUNCTIONS[k] for k in values], np.array(list(values.values()))
-    eps_values = grid_values(eps, "eps", integer=False)
-    ms_values = grid_values(min_samples, "min_samples", integer=True)
+        return [fn], None, higher, name
+    values, name = target
+    return [_FUNCTIONS[k] for k in values], np.array(list(values.values())), False, name
+
+
+def _clouds(cluster_xy, score_xy, labels_true) -> list:
+    """Checked (cluster_xy, score_xy, labels) of every held-in cloud."""
     if not (len(cluster_xy) == len(score_xy) == len(labels_true)):
         raise MiroInputError(
             f"point clouds: {len(cluster_xy)} clustering arrays, {len(score_xy)} scoring arrays and "
@@ -228,24 +249,18 @@ def grid_search(
         if not (len(cxy) == len(sxy) == len(lab)):
             raise MiroInputError(f"cloud {i}: {len(cxy)}, {len(sxy)} and {len(lab)} rows; coordinates and labels must be row-aligned")
         clouds.append((cxy, sxy, lab.astype(np.int64)))
+    return clouds
 
-    rows = []
-    for e in eps_values:
-        graphs = [radius_graph(cxy, e) for cxy, _, _ in clouds]  # neighbourhoods once per eps
-        for m in ms_values:
-            score, sd, n_valid, per_cloud = _aggregate(_cloud_scores(functions, clouds, graphs, m), goal)
-            rows.append({"eps": e, "min_samples": m, "score": score, "score_sd": sd, "n_valid": n_valid,
-                         **{f"cloud_{i}": c for i, c in enumerate(per_cloud)}})
-    grid = pd.DataFrame(rows)
+
+def _ranked(grid: pd.DataFrame, higher: bool, n_params: int) -> tuple[pd.DataFrame, pd.Series]:
+    """The grid with its ``rank`` column (after the parameters and score, score_sd, n_valid) and its best row."""
     key = grid["score"] if higher else -grid["score"]
     key = key.fillna(-np.inf)
     order = np.argsort(-key.to_numpy(), kind="stable")  # stable: ties keep grid order
     rank = np.empty(len(grid), dtype=np.int64)
     rank[order] = np.arange(1, len(grid) + 1)
-    grid.insert(5, "rank", rank)
-    best_row = grid.iloc[int(order[0])]
-    best = {"eps": float(best_row["eps"]), "min_samples": int(best_row["min_samples"]), "score": float(best_row["score"]), "metric": name}
-    return TuningResult(best, grid)
+    grid.insert(n_params + 3, "rank", rank)
+    return grid, grid.iloc[int(order[0])]
 
 
 def tune_dbscan(
@@ -305,3 +320,83 @@ def tune_miro_dbscan(
         See :func:`grid_search`.
     """
     return grid_search(squeezed_xy, xy, labels_true, eps=eps, min_samples=min_samples, metric=metric)
+
+
+def _combinations(grid: Mapping, clusterer) -> tuple[list, list]:
+    """Parameter names and every combination of their values (first name slowest) of a grid."""
+    if not isinstance(grid, Mapping) or not grid:
+        raise MiroInputError(f"grid: give {{parameter: [values]}} for {clusterer.name}, e.g. {{{clusterer.cut_params[0]}: [...]}}")
+    known = clusterer.fit_params + clusterer.cut_params
+    lists = []
+    for key, values in grid.items():
+        if key not in known:
+            raise MiroInputError(f"grid: {clusterer.name} has no parameter {key!r}; it takes {', '.join(known)}")
+        values = list(values) if isinstance(values, (list, tuple, np.ndarray)) else [values]
+        if not values:
+            raise MiroInputError(f"grid: {key}: the grid is empty; give at least one value")
+        lists.append(list(dict.fromkeys(values)))
+    return list(grid), list(itertools.product(*lists))
+
+
+def tune_clusterer(
+    method: str,
+    cluster_xy: Sequence,
+    score_xy: Sequence,
+    labels_true: Sequence,
+    *,
+    grid: Mapping[str, Sequence],
+    metric="ARI_dagger",
+) -> TuningResult:
+    r"""Best parameters of any method of :data:`miro.inference.baselines.CLUSTERERS` on held-in clouds.
+
+    The search of :func:`grid_search` for other methods: every combination of the
+    values in ``grid`` clusters ``cluster_xy`` (raw localizations, or MIRO-squeezed
+    ones for MIRO + HDBSCAN) and is scored on ``score_xy`` against ``labels_true`` by
+    ``metric`` (same forms and tie rule: the first combination, first parameter
+    slowest, wins ties). A fit is shared by the combinations that differ only in
+    parameters that cut it (OPTICS' ``xi``, ToMATo's ``merge_threshold``).
+
+    Parameters
+    ----------
+    method : str
+        A name of :data:`~miro.inference.baselines.CLUSTERERS` (``HDBSCAN``, ``OPTICS``, ``ToMATo``, ``DBSCAN``).
+    cluster_xy, score_xy, labels_true
+        See :func:`grid_search` (nm; 0 = not clustered).
+    grid : mapping of str to sequence
+        Parameter name -> values, e.g. ``{"min_cluster_size": [5, 10], "min_samples": [3, 5]}``.
+    metric
+        See :func:`grid_search`.
+
+    Returns
+    -------
+    TuningResult
+        ``best`` holds the parameters of the best combination, ``score`` and ``metric``;
+        ``grid`` one row per combination (parameters, ``score``, ``score_sd``,
+        ``n_valid``, ``rank``, ``cloud_<i>``).
+    """
+    from miro.inference.baselines import CLUSTERERS
+
+    clusterer = CLUSTERERS[check_choice(method, CLUSTERERS, "method")]
+    functions, goal, higher, name = _objective(metric)
+    names, combos = _combinations(grid, clusterer)
+    clouds = _clouds(cluster_xy, score_xy, labels_true)
+    scores = np.full((len(combos), len(clouds), len(functions)), np.nan)
+    fit_names = [key for key in names if key in clusterer.fit_params]
+    for c, (cxy, sxy, lab) in enumerate(clouds):
+        groups: dict = {}
+        for g, combo in enumerate(combos):
+            params = dict(zip(names, combo))
+            groups.setdefault(tuple(params[key] for key in fit_names), []).append((g, params))
+        for fit_values, members in groups.items():
+            fitted = clusterer.fit(cxy, **dict(zip(fit_names, fit_values)))
+            for g, params in members:
+                pred = clusterer.cut(fitted, **{key: params[key] for key in names if key not in fit_names})
+                scores[g, c] = [fn(sxy, lab, pred) for fn in functions]
+    rows = []
+    for g, combo in enumerate(combos):
+        score, sd, n_valid, per_cloud = _aggregate(scores[g], goal)
+        rows.append({**dict(zip(names, combo)), "score": score, "score_sd": sd, "n_valid": n_valid,
+                     **{f"cloud_{i}": v for i, v in enumerate(per_cloud)}})
+    table, best_row = _ranked(pd.DataFrame(rows), higher, len(names))
+    best = dict(zip(names, combos[int(best_row.name)]))  # the values as given (a row would make them all floats)
+    return TuningResult({**best, "score": float(best_row["score"]), "metric": name}, table)

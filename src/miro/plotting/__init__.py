@@ -8,6 +8,7 @@
   :mod:`~miro.plotting.fig4a`, :mod:`~miro.plotting.fig4b_e` and
   :mod:`~miro.plotting.fig5` — one module per figure;
 * :mod:`miro.plotting.loss_curve` — the loss curve of a training;
+* :mod:`miro.plotting.leaderboard` — the leaderboard heatmap of every method;
 * :mod:`miro.plotting.saving` — PNG and SVG files.
 
 Everything here draws on :class:`matplotlib.figure.Figure` objects that are not
@@ -16,12 +17,13 @@ global backend is changed; :func:`save_figure` writes through matplotlib's Agg
 (PNG) and SVG canvases. Coordinates are in nanometres.
 """
 
-from miro.plotting import fig2, fig3, fig4a, fig4b_e, fig5, loss_curve, panels, saving, style
+from miro.plotting import fig2, fig3, fig4a, fig4b_e, fig5, leaderboard, loss_curve, panels, saving, style
 from miro.plotting.fig2 import *  # noqa: F403
 from miro.plotting.fig3 import *  # noqa: F403
 from miro.plotting.fig4a import *  # noqa: F403
 from miro.plotting.fig4b_e import *  # noqa: F403
 from miro.plotting.fig5 import *  # noqa: F403
+from miro.plotting.leaderboard import *  # noqa: F403
 from miro.plotting.loss_curve import *  # noqa: F403
 from miro.plotting.panels import *  # noqa: F403
 from miro.plotting.saving import *  # noqa: F403
@@ -33,6 +35,7 @@ __all__ = [
     *fig4a.__all__,
     *fig4b_e.__all__,
     *fig5.__all__,
+    *leaderboard.__all__,
     *loss_curve.__all__,
     *panels.__all__,
     *saving.__all__,
