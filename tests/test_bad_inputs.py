@@ -403,7 +403,7 @@ def test_touched_but_unchanged_download_is_used(tmp_path):
 CONFIG_CASES = {
     "two scenarios, one id": ("scenarios:\n  - {id: s8, benchmark: Ground Truth - Scenario 8, training_fovs: [32]}\n"
                               "  - {id: s8, benchmark: Ground Truth - Scenario 9, training_fovs: [3]}\n", ["scenarios", "s8", "2 times"]),  # was: second replaced the first
-    "unknown top-level key": ("trainig: {epochs: 3}\n", ["unknown key trainig", "training"]),  # was: schema dump
+    "unknown top-level key": ("trainig: {epochs: 3}\n", ["unknown key trainig", "did you mean training?"]),  # was: schema dump
     "unknown nested key": ("training: {epocs: 3}\n", ["unknown key training.epocs", "epochs"]),  # was: schema dump
     "wrong type": ("training: {epochs: many}\n", ["training.epochs", "'many'"]),  # was: schema dump
     "negative epochs": ("training: {epochs: -1}\n", ["training.epochs", "-1"]),  # was: schema dump

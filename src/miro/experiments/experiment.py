@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +31,10 @@ def check_schema(config: dict, schema_path) -> None:
     allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         unknown = sorted(str(key) for key in error.instance if key not in allowed)
+        close = difflib.get_close_matches(unknown[0], list(allowed), n=1)
+        hint = f"did you mean {close[0]}?" if close else f"allowed there: {', '.join(sorted(allowed))}"
         raise MiroInputError(
-            f"config: unknown key {'.'.join([*path, unknown[0]])}; check its spelling (allowed there: {', '.join(sorted(allowed))})"
+            f"config: unknown key {'.'.join([*path, unknown[0]])}; check its spelling ({hint} every key: config/README.md)"
         )
     message = " ".join(error.message.split())
     message = message if len(message) <= 200 else message[:200] + "…"
