@@ -80,6 +80,7 @@ def pytest_collection_modifyitems(items):
 def background_runs(request, tmp_path_factory):
     """{fixture name: future} of the registered background runs that the selected tests use."""
     needed = [name for name in _RUNNERS if any(name in item.fixturenames for item in request.session.items)]
+    tmp_path_factory.getbasetemp()  # made here, once: the threads' first mktemp calls would race to make it
     pool = ThreadPoolExecutor(max_workers=BACKGROUND_RUNS, thread_name_prefix="workflow-run")
     futures = {name: pool.submit(_RUNNERS[name][1], tmp_path_factory) for name in sorted(needed, key=lambda n: -_RUNNERS[n][0])}
     yield futures
