@@ -15,7 +15,7 @@ run() {  # label, then the environment of the run
         "benchmark_base_url=file://$data/nieves2023-benchmark" \
         "released_weights_base_url=file://$data/miro-authors/benchmark-models" > "$out/$label.log" 2>&1
 }
-run native MIRO_CPU=native
+run native
 run avx2 ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX2 OPENBLAS_CORETYPE=Haswell
 run sse42 ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 ONEDNN_MAX_CPU_ISA=SSE41 OPENBLAS_CORETYPE=Nehalem
 for label in avx2 sse42; do
