@@ -31,7 +31,7 @@ SIMULATED = REPO / "tests" / "config" / "simulated_scenario2.yaml"
 # machine sits half idle during one run), so the session runs up to BACKGROUND_RUNS of them at a
 # time, beside the unit tests, instead of one after another.
 _RUNNERS = {}
-BACKGROUND_RUNS = 4
+BACKGROUND_RUNS = 3
 _PROCESSES = []  # every background process, killed (its whole group) if the session ends first
 _AT_SESSION_END = []  # clean-ups of the background runs (e.g. stopping the SLURM test cluster)
 _LOCK = threading.Lock()
@@ -41,8 +41,7 @@ def background(seconds: float):
     """Decorator: make ``runner(tmp_path_factory)`` a session fixture of the same name whose work
     starts in a background thread as soon as the session knows its tests (if a selected test uses
     it); the fixture waits for it and gives the runner's return value, or its exception (a skip
-    included). ``seconds``: about how long the run takes beside the others in a full session
-    (see the job logs of a run folder); the longest runs start first."""
+    included). ``seconds``: about how long the run takes alone; the longest runs start first."""
 
     def register(runner):
         _RUNNERS[runner.__name__] = (seconds, runner)
@@ -150,7 +149,7 @@ def authors_dir() -> Path:
     return AUTHORS
 
 
-@background(seconds=140)
+@background(seconds=50)
 def simulated_run(tmp_path_factory):
     """The whole tests/config/simulated_scenario2.yaml workflow (data, training, tables, Figure 4a),
     run once per session with --cores 2, no GPU and the local download URLs: (run folder, result).

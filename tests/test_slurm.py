@@ -143,7 +143,7 @@ def sbatch_calls(log):
     return calls
 
 
-@background(seconds=130)
+@background(seconds=110)
 def slurm_run(tmp_path_factory):
     """The tiny workflow (tests/config/slurm.yaml) through profiles/slurm on the test cluster:
     (the cluster's environment, the run folder, the Snakemake log)."""
