@@ -43,6 +43,11 @@ def check_dbscan_params(eps: float, min_samples) -> None:
     """Raise :class:`MiroInputError` unless ``eps`` > 0 (nm) and ``min_samples`` is a whole number >= 1."""
     if not (isinstance(eps, (int, float, np.number)) and math.isfinite(eps) and eps > 0):
         raise MiroInputError(f"eps: must be a positive distance in nm (e.g. 40.62), got {eps!r}")
+    _check_min_samples(min_samples)
+
+
+def _check_min_samples(min_samples) -> None:
+    """Raise :class:`MiroInputError` unless ``min_samples`` is a whole number >= 1."""
     if not isinstance(min_samples, (int, float, np.number)) or int(min_samples) != min_samples or min_samples < 1:
         raise MiroInputError(f"min_samples: must be a whole number >= 1 (e.g. 4), got {min_samples!r}")
 
@@ -184,7 +189,7 @@ def dbscan_labels_of_graph(graph: sparse.csr_matrix, min_samples: int) -> np.nda
     min_samples : int
         Neighbours within ``eps`` (the point included) for a core point, >= 1.
     """
-    check_dbscan_params(1.0, min_samples)
+    _check_min_samples(min_samples)
     graph = sparse.csr_matrix(graph)
     labels = np.zeros(graph.shape[0], dtype=np.int64)
     core = np.flatnonzero(np.diff(graph.indptr) >= min_samples)
