@@ -141,3 +141,23 @@ def test_target_validation():
                          ({"JIc": True}, "finite number")]:
         with pytest.raises(MiroInputError, match=message):
             tune_dbscan([xy], [labels], eps=[10], min_samples=[5], metric=bad)
+
+
+def test_choose_parameters_writes_the_workflows_record():
+    """The record of results/dbscan_params/: DBSCAN's fixed and tuned values with the one chosen by
+    the mode, another method's grid and best point; JSON-ready (plain Python numbers)."""
+    import json
+
+    from miro.inference.tuning import choose_parameters
+
+    rng = np.random.default_rng(0)
+    xy = np.vstack([rng.normal(0, 5, (30, 2)), rng.normal(300, 5, (30, 2)), rng.uniform(-200, 500, (20, 2))])
+    lab = np.repeat([1, 2, 0], [30, 30, 20])
+    selection = {"mode": "fixed", "metric": "ARI_dagger", "eps": [5, 20, 200], "min_samples": [3, 10]}
+    record = choose_parameters([xy], [xy], [lab], selection=selection, fixed={"eps": 50, "min_samples": 4})
+    assert list(record) == ["mode", "chosen", "fixed", "tuned"] and record["chosen"] == {"eps": 50, "min_samples": 4}
+    tuned = choose_parameters([xy], [xy], [lab], selection={**selection, "mode": "tuned"}, fixed={"eps": 50, "min_samples": 4})
+    assert tuned["chosen"] == {"eps": 20.0, "min_samples": tuned["tuned"]["min_samples"]}
+    other = choose_parameters([xy], [xy], [lab], selection=selection, method="HDBSCAN", grid={"min_cluster_size": [5, 10]})
+    assert list(other) == ["clusterer", "mode", "chosen", "grid", "tuned"] and set(other["chosen"]) == {"min_cluster_size"}
+    json.dumps([record, tuned, other])

@@ -32,8 +32,8 @@ _SUBMODULES = {
     "squeezing": ("MAX_DISPLACEMENT", "step_output", "squeeze", "fov_graph", "squeeze_fov", "miro_dbscan"),
     "tiling": ("TileLayout", "tile_layout", "iter_tiles", "tiled_squeeze", "tiled_miro_dbscan",
                "DEFAULT_TILE_SIZE_NM", "DEFAULT_OVERLAP_NM"),
-    "tuning": ("TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "tune_clusterer", "metric_function",
-               "metric_target"),
+    "tuning": ("TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "tune_clusterer", "choose_parameters",
+               "metric_function", "metric_target"),
 }
 _HOME = {name: submodule for submodule, names in _SUBMODULES.items() for name in names}
 

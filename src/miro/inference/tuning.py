@@ -57,7 +57,10 @@ from miro.evaluation.metrics import HIGHER_IS_BETTER, METRICS
 from miro.evaluation.partition import ami, ari, ari_c, ari_dagger
 from miro.inference.clustering import dbscan_labels_of_graph, radius_graph
 
-__all__ = ["TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "tune_clusterer", "metric_function", "metric_target"]
+__all__ = [
+    "TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "tune_clusterer", "choose_parameters", "metric_function",
+    "metric_target",
+]
 
 
 _FUNCTIONS = {
@@ -400,3 +403,57 @@ def tune_clusterer(
     table, best_row = _ranked(pd.DataFrame(rows), higher, len(names))
     best = dict(zip(names, combos[int(best_row.name)]))  # the values as given (a row would make them all floats)
     return TuningResult({**best, "score": float(best_row["score"]), "metric": name}, table)
+
+
+def _plain(value):
+    """A numpy scalar as the Python number JSON writes."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def choose_parameters(
+    cluster_xy: Sequence,
+    score_xy: Sequence,
+    labels_true: Sequence,
+    *,
+    selection: Mapping,
+    fixed: Mapping | None = None,
+    method: str = "DBSCAN",
+    grid: Mapping[str, Sequence] | None = None,
+) -> dict:
+    """A method's clustering parameters chosen on held-in clouds, as the record the workflow
+    writes (``results/dbscan_params/<scenario>/<method>.json``).
+
+    Parameters
+    ----------
+    cluster_xy, score_xy, labels_true
+        See :func:`grid_search`: the raw training FOVs (nm), or MIRO-squeezed ones in
+        ``cluster_xy`` for a MIRO method.
+    selection : mapping
+        Config ``dbscan_selection``: ``mode`` (``fixed`` or ``tuned``), ``metric``, and the
+        DBSCAN grid ``eps``, ``min_samples``.
+    fixed : mapping, optional
+        The authors' DBSCAN ``eps``, ``min_samples`` (chosen in mode ``fixed``).
+    method : str, default "DBSCAN"
+        The clustering method (:data:`~miro.inference.baselines.CLUSTERERS`).
+    grid : mapping, optional
+        Parameter -> values of a method other than DBSCAN (config ``method_grids``);
+        such a method is always tuned.
+
+    Returns
+    -------
+    dict
+        DBSCAN: ``mode``, ``chosen``, ``fixed``, ``tuned`` (the best grid point, its score and
+        metric); another method: ``clusterer``, ``mode`` ("tuned"), ``chosen``, ``grid``, ``tuned``.
+    """
+    if grid is None:
+        tuned = grid_search(cluster_xy, score_xy, labels_true, eps=selection["eps"], min_samples=selection["min_samples"],
+                            metric=selection["metric"]).best
+        tuned = {key: _plain(value) for key, value in tuned.items()}
+        fixed = dict(fixed or {})
+        chosen = fixed if selection["mode"] == "fixed" else {"eps": tuned["eps"], "min_samples": tuned["min_samples"]}
+        return {"mode": selection["mode"], "chosen": chosen, "fixed": fixed, "tuned": tuned}
+    grid = dict(grid)
+    tuned = tune_clusterer(method, cluster_xy, score_xy, labels_true, grid=grid, metric=selection["metric"]).best
+    tuned = {key: _plain(value) for key, value in tuned.items()}
+    chosen = {key: value for key, value in tuned.items() if key in grid}
+    return {"clusterer": method, "mode": "tuned", "chosen": chosen, "grid": grid, "tuned": tuned}
