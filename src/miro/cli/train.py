@@ -88,6 +88,7 @@ def run(args) -> int:
         epochs=args.epochs,
         batch_size=args.batch_size,
         lr=args.lr,
+        lr_schedule=args.lr_schedule,
         connectivity_radius=args.radius,
         seed=args.seed,
         device=str(device),
@@ -98,6 +99,8 @@ def run(args) -> int:
         "builder": args.builder,
         "dataset_size": args.dataset_size,
         "epochs": args.epochs,
+        "lr": args.lr,
+        "lr_schedule": args.lr_schedule,
         "seed": args.seed,
         "training_files": [str(p) for p in args.fovs],
         "single_shot_cluster": str(args.single_shot) if args.single_shot else None,
@@ -160,6 +163,8 @@ def add_parser(commands) -> None:
     train.add_argument("--builder", choices=("GraphDataset", "GraphBlinkingDataset", "GraphBlinkingCroppedDataset"), default="GraphDataset", help="training-set builder of the authors (default GraphDataset; the blinking ones reuse real backgrounds)")
     train.add_argument("--batch-size", type=ranged("--batch-size"), default=4, help="graphs per optimizer step (default 4)")
     train.add_argument("--lr", type=ranged("--lr"), default=1e-4, help="Adam learning rate (default 1e-4)")
+    train.add_argument("--lr-schedule", choices=("constant", "cosine"), default="constant",
+                       help="constant learning rate (the authors', default), or a 5 %% warm-up and cosine decay from --lr")
     train.add_argument("--seed", type=ranged("--seed"), default=0, help="random seed (default 0)")
     train.add_argument("--device", default="auto", help="cpu, cuda ... (default auto)")
     train.add_argument("--checkpoint-dir", metavar="DIR", help="save the training state here after every epoch and resume from it")

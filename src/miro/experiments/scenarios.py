@@ -60,6 +60,7 @@ TRAINING_KEYS = (
     "epochs",
     "batch_size",
     "lr",
+    "lr_schedule",
     "hidden_channels",
     "nd_weight",
     "num_steps",

@@ -1,7 +1,8 @@
 r"""Training MIRO: Adam over a static list of graphs, checkpoints and exact resume.
 
 The authors' recipe (method notes §5): Adam (lr 1e-4, PyTorch defaults
-otherwise), batch size 4, shuffled with a seeded generator, no scheduler, no
+otherwise), batch size 4, shuffled with a seeded generator, a constant learning
+rate (or ours, a warm-up and cosine decay: :mod:`miro.training.schedule`), no
 clipping, over a static dataset (:mod:`miro.training.training_sets`), minimising
 :func:`miro.training.loss.miro_loss`. After every epoch the training state is
 saved (:mod:`miro.training.state`) and the callbacks run (loss log, loss curve).
@@ -26,6 +27,7 @@ from miro._validation import check_choice, check_count
 from miro.errors import MiroInputError
 from miro.nn.device import resolve_device
 from miro.training.loss import VARIANTS, balanced_class_weights, miro_loss
+from miro.training.schedule import LR_SCHEDULES, learning_rate
 from miro.training.state import CHECKPOINT_NAME, fingerprint, restore_state, save_state
 
 __all__ = ["train", "training_step"]
@@ -116,6 +118,7 @@ def train(
     epochs: int,
     batch_size: int = 4,
     lr: float = 1e-4,
+    lr_schedule: str = "constant",
     connectivity_radius: float,
     nd_weight: float = 10.0,
     seed: int,
@@ -147,7 +150,12 @@ def train(
         continues from the last completed epoch up to this number.
     batch_size : int, default 4
     lr : float, default 1e-4
-        Adam learning rate (betas 0.9/0.999, eps 1e-8, no weight decay).
+        Adam learning rate (betas 0.9/0.999, eps 1e-8, no weight decay); the peak
+        rate of a schedule.
+    lr_schedule : {"constant", "cosine"}, default "constant"
+        :func:`miro.training.schedule.learning_rate` over all ``epochs`` (the authors:
+        constant). With ``"cosine"`` the rates depend on ``epochs``, so a training state
+        is resumed only with the same ``epochs``.
     connectivity_radius : float
         :math:`R` the graphs were built with (normalised units).
     nd_weight : float, default 10
@@ -200,6 +208,7 @@ def train(
     from torch_geometric.loader import DataLoader
 
     check_choice(variant, VARIANTS, "variant")
+    check_choice(lr_schedule, LR_SCHEDULES, "lr_schedule")
     epochs = check_count(epochs, "epochs")
     batch_size = check_count(batch_size, "batch_size", 1)
     graphs = _check_dataset(dataset, variant)
@@ -208,7 +217,8 @@ def train(
     )
     dev = resolve_device(device)
     settings = fingerprint(
-        seed=seed, lr=float(lr), batch_size=batch_size, num_graphs=len(graphs), variant=variant,
+        seed=seed, lr=float(lr), batch_size=batch_size,
+        **({} if lr_schedule == "constant" else {"lr_schedule": lr_schedule, "epochs": epochs}), num_graphs=len(graphs), variant=variant,
         nd_weight=float(nd_weight), connectivity_radius=r, cutoff_step=cutoff_step,
         class_weight=float(class_weight), class_balance=bool(class_balance), num_steps=k_steps,
         hidden_channels=int(getattr(model, "hidden_channels", 0)), out_channels=int(getattr(model, "out_channels", 2)),
@@ -217,6 +227,7 @@ def train(
     if variant == "classification" and class_balance:
         class_weights = balanced_class_weights(graphs, int(model.out_channels) - 2)
         logger.info("class-balanced cross-entropy, weights %s", [round(float(w), 3) for w in class_weights])
+    rates = dict(lr=float(lr), schedule=lr_schedule)
     loss_settings = dict(num_steps=k_steps, nd_weight=nd_weight, variant=variant, cutoff_step=cutoff_step, class_weight=class_weight, class_weights=class_weights)
 
     model.to(dev)
@@ -244,7 +255,7 @@ def train(
         with _deterministic(deterministic):
             model.train()
             for epoch in range(start_epoch + 1, epochs + 1):
-                history.append(_epoch(model, optimizer, loader, dev, r, loss_settings, epoch, bar, state_path))
+                history.append(_epoch(model, optimizer, loader, dev, r, loss_settings, epoch, bar, state_path, rates, epochs))
                 if state_path is not None:
                     save_state(state_path, epoch=epoch, settings=settings, model=model, optimizer=optimizer, history=history,
                                loader_generator=loader_generator)
@@ -272,15 +283,21 @@ def _resume(state_path: Path, epochs: int, settings: dict, model, optimizer, loa
     return history, start_epoch
 
 
-def _epoch(model, optimizer, loader, dev, connectivity_radius: float, loss_settings: dict, epoch: int, bar, state_path) -> dict:
-    """One pass over the training graphs: ``{"epoch", "loss" (mean batch loss), "seconds"}``.
+def _epoch(model, optimizer, loader, dev, connectivity_radius: float, loss_settings: dict, epoch: int, bar, state_path,
+           rates: dict, epochs: int) -> dict:
+    """One pass over the training graphs: ``{"epoch", "loss" (mean batch loss), "seconds"}``;
+    each step's learning rate from ``rates`` (``lr``, ``schedule``) and its place among all
+    ``epochs`` x batches steps.
 
     Stops with one line when the loss or the weights stop being finite (the
     training diverged); the training state at ``state_path`` then still holds
     the last good epoch."""
     t0 = time.perf_counter()
     total, count = 0.0, 0
-    for batch in loader:
+    for index, batch in enumerate(loader):
+        step = (epoch - 1) * len(loader) + index
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(rates["lr"], rates["schedule"], step, epochs * len(loader))
         value = float(training_step(model, optimizer, batch.to(dev), connectivity_radius, **loss_settings))
         if not (math.isfinite(value) and bool(torch.stack([torch.isfinite(p).all() for p in model.parameters()]).all())):
             lr = optimizer.param_groups[0]["lr"]
