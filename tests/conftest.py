@@ -26,10 +26,11 @@ SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 SIMULATED = REPO / "tests" / "config" / "simulated_scenario2.yaml"
 
 
-# End-to-end runs of the workflow started in the background: fixture name -> runner(tmp_path_factory).
-# Their wall time is mostly start-up of job processes and waits between dependent jobs (a 2-core
-# machine sits half idle during one run), so the session runs up to BACKGROUND_RUNS of them at a
-# time, beside the unit tests, instead of one after another.
+# End-to-end runs of the workflow (and other long computations in processes of their own) started in
+# the background: fixture name -> (seconds, runner(tmp_path_factory)). A workflow run's wall time is
+# mostly start-up of job processes and waits between dependent jobs (a 2-core machine sits half idle
+# during one run), so the session runs up to BACKGROUND_RUNS of them at a time, beside the unit
+# tests, instead of one after another.
 _RUNNERS = {}
 BACKGROUND_RUNS = 3
 _PROCESSES = []  # every background process, killed (its whole group) if the session ends first
@@ -41,7 +42,8 @@ def background(seconds: float):
     """Decorator: make ``runner(tmp_path_factory)`` a session fixture of the same name whose work
     starts in a background thread as soon as the session knows its tests (if a selected test uses
     it); the fixture waits for it and gives the runner's return value, or its exception (a skip
-    included). ``seconds``: about how long the run takes alone; the longest runs start first."""
+    included). ``seconds``: about how long the run takes in ``make test`` (next to the other tests
+    and runs); the longest runs start first."""
 
     def register(runner):
         _RUNNERS[runner.__name__] = (seconds, runner)
@@ -70,10 +72,17 @@ def popen(command, **kwargs):
     return process
 
 
+def _start_order() -> list:
+    """The background runs, longest first: the order in which they start (and roughly end)."""
+    return sorted(_RUNNERS, key=lambda name: -_RUNNERS[name][0])
+
+
 def pytest_collection_modifyitems(items):
-    """Tests that wait for a background run go last (in their order), so that the other tests run
-    while the background runs do."""
-    items.sort(key=lambda item: any(name in _RUNNERS for name in getattr(item, "fixturenames", ())))
+    """Tests that wait for a background run go last, those of the runs that start (and so end) first
+    before the others, so that the other tests run while the background runs do and a test whose
+    run is done does not wait behind one whose run is still going."""
+    rank = {name: position for position, name in enumerate(_start_order())}
+    items.sort(key=lambda item: max((rank[name] for name in getattr(item, "fixturenames", ()) if name in rank), default=-1))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -82,7 +91,7 @@ def background_runs(request, tmp_path_factory):
     needed = [name for name in _RUNNERS if any(name in item.fixturenames for item in request.session.items)]
     tmp_path_factory.getbasetemp()  # made here, once: the threads' first mktemp calls would race to make it
     pool = ThreadPoolExecutor(max_workers=BACKGROUND_RUNS, thread_name_prefix="workflow-run")
-    futures = {name: pool.submit(_RUNNERS[name][1], tmp_path_factory) for name in sorted(needed, key=lambda n: -_RUNNERS[n][0])}
+    futures = {name: pool.submit(_RUNNERS[name][1], tmp_path_factory) for name in _start_order() if name in needed}
     yield futures
     for future in futures.values():
         future.cancel()
@@ -149,7 +158,7 @@ def authors_dir() -> Path:
     return AUTHORS
 
 
-@background(seconds=50)
+@background(seconds=100)
 def simulated_run(tmp_path_factory):
     """The whole tests/config/simulated_scenario2.yaml workflow (data, training, tables, Figure 4a),
     run once per session with --cores 2, no GPU and the local download URLs: (run folder, result).

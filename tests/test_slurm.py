@@ -95,7 +95,8 @@ def test_profile_is_a_cluster_profile():
 
 
 def start_slurm_cluster(tmp_path_factory):
-    """A running single-node cluster (partition PARTITION), stopped when the session ends: its environment."""
+    """A running single-node cluster (partition PARTITION): (its environment, a function that stops
+    it; called again when the session ends, it does nothing)."""
     missing = [tool for tool in NEEDED if shutil.which(tool, path=SEARCH_PATH) is None]
     if missing:
         pytest.skip(f"SLURM is not installed ({', '.join(missing)} not found); .ci/run installs slurm-wlm and munge")
@@ -111,11 +112,17 @@ def start_slurm_cluster(tmp_path_factory):
         "MIRO_SLURM_PARTITION": PARTITION,
         "MIRO_SLURM_GPU_PARTITION": GPU_PARTITION,
     }
-    at_session_end(lambda: subprocess.run(["bash", str(CLUSTER), "stop"], env=env, capture_output=True, text=True, timeout=120))
+    running = [True]
+
+    def stop():
+        if running and running.pop():
+            subprocess.run(["bash", str(CLUSTER), "stop"], env=env, capture_output=True, text=True, timeout=120)
+
+    at_session_end(stop)
     started = subprocess.run(["bash", str(CLUSTER), "start"], env=env, capture_output=True, text=True, timeout=120)
     if started.returncode != 0:
         pytest.fail(f"could not start the test cluster:\n{started.stdout}\n{started.stderr}")
-    return env
+    return env, stop
 
 
 def single_node_set_resources():
@@ -143,13 +150,37 @@ def sbatch_calls(log):
     return calls
 
 
-@background(seconds=110)
+@background(seconds=130)
 def slurm_run(tmp_path_factory):
     """The tiny workflow (tests/config/slurm.yaml) through profiles/slurm on the test cluster:
-    (the cluster's environment, the run folder, the Snakemake log)."""
+    (the run folder, the Snakemake log, what SLURM says of the run's jobs). The cluster is
+    stopped once they are read, so that its shutdown overlaps the other tests."""
     if not BENCHMARK.is_dir():
         pytest.skip(f"benchmark data not found at {BENCHMARK}")
-    slurm_cluster = start_slurm_cluster(tmp_path_factory)
+    slurm_cluster, stop_cluster = start_slurm_cluster(tmp_path_factory)
+    try:
+        tmp_path, log = _run_through_slurm(tmp_path_factory, slurm_cluster)
+        return tmp_path, log, _jobs_seen_by_slurm(slurm_cluster, log)
+    finally:
+        stop_cluster()
+
+
+def _jobs_seen_by_slurm(env, log) -> dict:
+    """{SLURM job id: (state in squeue, ``scontrol show job`` fields)} of the run's jobs."""
+    run_id = re.search(r"SLURM run ID: (\S+)", log).group(1)
+    states = subprocess.run(
+        ["squeue", "--states=all", "--noheader", "--format=%i|%T", f"--name={run_id}"],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout.split()
+    jobs = {}
+    for jobid, state in (line.split("|") for line in states):
+        shown = subprocess.run(["scontrol", "--details", "--oneliner", "show", "job", jobid],
+                               env=env, capture_output=True, text=True, check=True).stdout
+        jobs[jobid] = (state, dict(re.findall(r"(\w+)=(\S*)", shown)))
+    return jobs
+
+
+def _run_through_slurm(tmp_path_factory, slurm_cluster):
     tmp_path = tmp_path_factory.mktemp("slurm-run")
     env = {**slurm_cluster, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{slurm_cluster['PATH']}"}
     env = {key: value for key, value in env.items() if not key.startswith("SLURM_")}  # not inside a job
@@ -186,13 +217,13 @@ def slurm_run(tmp_path_factory):
         pytest.fail(f"workflow did not finish within {RUN_TIMEOUT_S} s:\n{run.communicate()[0][-4000:]}")
     (tmp_path / "snakemake-slurm.log").write_text(log)  # kept in pytest's tmp dir for a look afterwards
     assert run.returncode == 0, log[-6000:]
-    return env, tmp_path, log
+    return tmp_path, log
 
 
 @pytest.mark.slurm
 @pytest.mark.slow
 def test_tiny_workflow_runs_through_slurm(slurm_run):
-    env, tmp_path, log = slurm_run
+    tmp_path, log, jobs = slurm_run
 
     # outputs
     for name in ("tables/table1.csv", "tables/table1.md", "tables/paper_comparison.md",
@@ -230,19 +261,13 @@ def test_tiny_workflow_runs_through_slurm(slurm_run):
     assert "--cpus-per-task=1" in train_call, train_call  # its threads (--max-threads 1 here)
 
     # ... ran to completion in SLURM (squeue keeps finished jobs for MinJobAge) ...
-    states = subprocess.run(
-        ["squeue", "--states=all", "--noheader", "--format=%i|%T", f"--name={run_id}"],
-        env=env, capture_output=True, text=True, check=True,
-    ).stdout.split()
-    assert dict(line.split("|") for line in states) == {str(jobid): "COMPLETED" for jobid in submitted}
+    assert {jobid: state for jobid, (state, _) in jobs.items()} == {str(jobid): "COMPLETED" for jobid in submitted}
 
     # ... where SLURM gave each CUDA job the node's GPU and no other job a GPU ...
     for jobid, rule in rule_of.items():
-        job = subprocess.run(["scontrol", "--details", "--oneliner", "show", "job", str(jobid)],
-                             env=env, capture_output=True, text=True, check=True).stdout
-        fields = dict(re.findall(r"(\w+)=(\S*)", job))
+        fields = jobs[str(jobid)][1]
         expected = (GPU_PARTITION, "gpu:1") if rule in cuda else (PARTITION, "(null)")
-        assert (fields["Partition"], fields["JOB_GRES"]) == expected, f"{rule}: {job}"
+        assert (fields["Partition"], fields["JOB_GRES"]) == expected, f"{rule}: {fields}"
 
     # ... and left a SLURM log in which the job-step Snakemake ran the rule
     for jobid, logfile in submitted.items():

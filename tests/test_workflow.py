@@ -49,7 +49,7 @@ def _kill_during(process, folder: Path, rule: str, timeout: float = 600) -> str:
     raise AssertionError(f"no {rule} job started within {timeout} s")
 
 
-@background(seconds=150)
+@background(seconds=170)
 def tiny_runs(tmp_path_factory):
     """The whole tiny workflow run twice at the same time, with --cores 1 and --cores 2:
     {cores: run folder}. The --cores 1 run is killed (SIGKILL of Snakemake and its jobs, as
@@ -284,7 +284,7 @@ def test_simulated_training_set_uses_fresh_simulator_fovs(tmp_path):
         assert graph.y[graph.label == 0].abs().sum() == 0
 
 
-@background(seconds=30)
+@background(seconds=45)
 def multishape_run(tmp_path_factory):
     """tests/config/multishape.yaml's Figure 3 targets and its MIRO metrics: the run folder."""
     folder = tmp_path_factory.mktemp("multishape")
@@ -357,7 +357,7 @@ def test_scenario_added_by_config_end_to_end(simulated_run):
     assert "Nothing to be done" in again.stdout + again.stderr
 
 
-@background(seconds=75)
+@background(seconds=145)
 def single_shot_run(tmp_path_factory):
     """The whole tests/config/single_shot_tiny.yaml workflow: the run folder."""
     folder = tmp_path_factory.mktemp("single-shot")
