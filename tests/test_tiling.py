@@ -281,3 +281,17 @@ def test_cluster_on_tile_corner_is_one_cluster(released):
     # same verdict as squeezing the whole field as one graph
     untiled = dbscan_labels(squeeze_fov(released, xy, R, normalization="isotropic", inverse="exact"), EPS, MIN_SAMPLES)
     assert adjusted_rand_score(untiled[-15:], member_labels) == 1.0
+
+
+def test_ctrl_c_while_a_worker_starts_comes_after_the_start():
+    """A signal that arrives while the pool may be sending a new worker its start-up data is
+    delivered once that is done (an exception in the middle would leave the worker half-started)."""
+    from miro.inference.tiling import _interrupts_held
+
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with _interrupts_held():
+            signal.raise_signal(signal.SIGINT)
+            done.append("the worker started")
+    assert done == ["the worker started"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

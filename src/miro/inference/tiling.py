@@ -111,6 +111,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 
@@ -363,6 +364,33 @@ def _as_graph(arrays: dict):
     return Data(**{key: torch.from_numpy(value) for key, value in arrays.items()})
 
 
+@contextmanager
+def _interrupts_held():
+    """Hold Ctrl-C and SIGTERM while the pool may start a worker, then deliver them.
+
+    ``ProcessPoolExecutor.submit`` starts workers on demand in the calling thread,
+    which sends each its start-up data through a pipe. An exception raised by a
+    signal handler halfway through that send leaves a worker half-started: it
+    prints an unpickling traceback, or waits for the rest of its data while the
+    pool shuts down. Outside the main thread (no handlers there) nothing is held.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    held = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    held = {sig: handler for sig, handler in held.items() if handler is not None}  # None: set outside Python
+    for sig in held:
+        signal.signal(sig, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        for sig, handler in held.items():
+            signal.signal(sig, handler)
+        for sig in caught:
+            signal.raise_signal(sig)
+
+
 def _terminate(pool: ProcessPoolExecutor) -> None:
     """Cancel the queued chunks and end the workers now (as Python 3.14's ``terminate_workers``)."""
     processes = list((pool._processes or {}).values())
@@ -556,7 +584,8 @@ def _run_pool(model, chunks, store, bar, workers, model_in_workers, radius, num_
                     except StopIteration:
                         exhausted = True
                         break
-                    pending[pool.submit(task, local)] = (part, origins, local)
+                    with _interrupts_held():
+                        pending[pool.submit(task, local)] = (part, origins, local)
                 if not pending:
                     break
                 t1 = time.perf_counter()
