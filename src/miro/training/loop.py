@@ -216,9 +216,10 @@ def train(
         model, graphs, variant=variant, seed=seed, lr=lr, connectivity_radius=connectivity_radius, num_steps=num_steps, cutoff_step=cutoff_step
     )
     dev = resolve_device(device)
+    # a schedule's rates depend on the number of epochs: its state resumes only with the same epochs
+    schedule = {} if lr_schedule == "constant" else {"lr_schedule": lr_schedule, "epochs": epochs}
     settings = fingerprint(
-        seed=seed, lr=float(lr), batch_size=batch_size,
-        **({} if lr_schedule == "constant" else {"lr_schedule": lr_schedule, "epochs": epochs}), num_graphs=len(graphs), variant=variant,
+        seed=seed, lr=float(lr), batch_size=batch_size, num_graphs=len(graphs), variant=variant, **schedule,
         nd_weight=float(nd_weight), connectivity_radius=r, cutoff_step=cutoff_step,
         class_weight=float(class_weight), class_balance=bool(class_balance), num_steps=k_steps,
         hidden_channels=int(getattr(model, "hidden_channels", 0)), out_channels=int(getattr(model, "out_channels", 2)),
@@ -227,7 +228,6 @@ def train(
     if variant == "classification" and class_balance:
         class_weights = balanced_class_weights(graphs, int(model.out_channels) - 2)
         logger.info("class-balanced cross-entropy, weights %s", [round(float(w), 3) for w in class_weights])
-    rates = dict(lr=float(lr), schedule=lr_schedule)
     loss_settings = dict(num_steps=k_steps, nd_weight=nd_weight, variant=variant, cutoff_step=cutoff_step, class_weight=class_weight, class_weights=class_weights)
 
     model.to(dev)
@@ -246,6 +246,10 @@ def train(
         random.seed(seed)
 
     loader = DataLoader(_resident(graphs, dev), batch_size=batch_size, shuffle=True, generator=loader_generator)
+
+    def rate(step: int) -> float:
+        return learning_rate(float(lr), lr_schedule, step, epochs * len(loader))
+
     bar = None
     if progress and start_epoch < epochs:
         from tqdm.auto import tqdm
@@ -255,7 +259,7 @@ def train(
         with _deterministic(deterministic):
             model.train()
             for epoch in range(start_epoch + 1, epochs + 1):
-                history.append(_epoch(model, optimizer, loader, dev, r, loss_settings, epoch, bar, state_path, rates, epochs))
+                history.append(_epoch(model, optimizer, loader, dev, r, loss_settings, epoch, bar, state_path, rate))
                 if state_path is not None:
                     save_state(state_path, epoch=epoch, settings=settings, model=model, optimizer=optimizer, history=history,
                                loader_generator=loader_generator)
@@ -284,10 +288,9 @@ def _resume(state_path: Path, epochs: int, settings: dict, model, optimizer, loa
 
 
 def _epoch(model, optimizer, loader, dev, connectivity_radius: float, loss_settings: dict, epoch: int, bar, state_path,
-           rates: dict, epochs: int) -> dict:
+           rate) -> dict:
     """One pass over the training graphs: ``{"epoch", "loss" (mean batch loss), "seconds"}``;
-    each step's learning rate from ``rates`` (``lr``, ``schedule``) and its place among all
-    ``epochs`` x batches steps.
+    ``rate(step)`` gives each step's learning rate (steps counted from the first epoch).
 
     Stops with one line when the loss or the weights stop being finite (the
     training diverged); the training state at ``state_path`` then still holds
@@ -297,7 +300,7 @@ def _epoch(model, optimizer, loader, dev, connectivity_radius: float, loss_setti
     for index, batch in enumerate(loader):
         step = (epoch - 1) * len(loader) + index
         for group in optimizer.param_groups:
-            group["lr"] = learning_rate(rates["lr"], rates["schedule"], step, epochs * len(loader))
+            group["lr"] = rate(step)
         value = float(training_step(model, optimizer, batch.to(dev), connectivity_radius, **loss_settings))
         if not (math.isfinite(value) and bool(torch.stack([torch.isfinite(p).all() for p in model.parameters()]).all())):
             lr = optimizer.param_groups[0]["lr"]
