@@ -17,6 +17,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -89,8 +90,9 @@ def _resident(graphs: list, dev: torch.device, max_share: float = 0.5) -> list:
     return [g.to(dev) for g in graphs]
 
 
-def _check_settings(model, graphs, *, variant, seed, lr, connectivity_radius, num_steps, cutoff_step) -> tuple[float, int]:
+def _check_settings(model, graphs, *, variant, seed, lr, lr_schedule, connectivity_radius, num_steps, cutoff_step) -> tuple[float, int]:
     """Stop on a setting train() cannot use; return R and K."""
+    check_choice(lr_schedule, LR_SCHEDULES, "lr_schedule")
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise MiroInputError(f"seed: expected a non-negative integer, got {seed!r}")
     if not (isinstance(lr, (int, float)) and lr > 0 and math.isfinite(lr)):
@@ -208,12 +210,12 @@ def train(
     from torch_geometric.loader import DataLoader
 
     check_choice(variant, VARIANTS, "variant")
-    check_choice(lr_schedule, LR_SCHEDULES, "lr_schedule")
     epochs = check_count(epochs, "epochs")
     batch_size = check_count(batch_size, "batch_size", 1)
     graphs = _check_dataset(dataset, variant)
     r, k_steps = _check_settings(
-        model, graphs, variant=variant, seed=seed, lr=lr, connectivity_radius=connectivity_radius, num_steps=num_steps, cutoff_step=cutoff_step
+        model, graphs, variant=variant, seed=seed, lr=lr, lr_schedule=lr_schedule, connectivity_radius=connectivity_radius,
+        num_steps=num_steps, cutoff_step=cutoff_step,
     )
     dev = resolve_device(device)
     # a schedule's rates depend on the number of epochs: its state resumes only with the same epochs
@@ -246,10 +248,7 @@ def train(
         random.seed(seed)
 
     loader = DataLoader(_resident(graphs, dev), batch_size=batch_size, shuffle=True, generator=loader_generator)
-
-    def rate(step: int) -> float:
-        return learning_rate(float(lr), lr_schedule, step, epochs * len(loader))
-
+    rate = partial(learning_rate, float(lr), lr_schedule, total_steps=epochs * len(loader))  # rate(step), steps from epoch 1
     bar = None
     if progress and start_epoch < epochs:
         from tqdm.auto import tqdm
