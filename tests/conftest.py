@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -38,15 +38,18 @@ _AT_SESSION_END = []  # clean-ups of the background runs (e.g. stopping the SLUR
 _LOCK = threading.Lock()
 
 
-def background(seconds: float):
+def background(seconds: float, after: str | None = None):
     """Decorator: make ``runner(tmp_path_factory)`` a session fixture of the same name whose work
     starts in a background thread as soon as the session knows its tests (if a selected test uses
     it); the fixture waits for it and gives the runner's return value, or its exception (a skip
     included). ``seconds``: about how long the run takes in ``make test`` (next to the other tests
-    and runs); the longest runs start first."""
+    and runs); the longest runs start first. ``after``: the name of another background run (not
+    itself a follow-up); the runner then starts once that one has ended, as
+    ``runner(tmp_path_factory, its result)``: a follow-up run, which keeps its work out of the
+    tests that run after all the others."""
 
     def register(runner):
-        _RUNNERS[runner.__name__] = (seconds, runner)
+        _RUNNERS[runner.__name__] = (seconds, runner, after)
 
         @pytest.fixture(scope="session", name=runner.__name__)
         def waits_for_the_run(background_runs):
@@ -56,6 +59,32 @@ def background(seconds: float):
         return waits_for_the_run
 
     return register
+
+
+def _follow_up(pool, first: Future, runner, tmp_path_factory) -> Future:
+    """A future of ``runner(tmp_path_factory, result of first)``, handed to ``pool`` once ``first`` is done."""
+    future = Future()
+
+    def settle(done):
+        if future.cancelled():
+            return
+        if done.cancelled() or done.exception() is not None:
+            future.set_exception(CancelledError() if done.cancelled() else done.exception())
+        else:
+            future.set_result(done.result())
+
+    def start(done):
+        if done.cancelled() or done.exception() is not None:
+            settle(done)
+            return
+        try:
+            pool.submit(runner, tmp_path_factory, done.result()).add_done_callback(settle)
+        except RuntimeError as error:  # the session is ending: the pool takes no more work
+            if not future.cancelled():
+                future.set_exception(error)
+
+    first.add_done_callback(start)
+    return future
 
 
 def at_session_end(cleanup):
@@ -88,10 +117,15 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session", autouse=True)
 def background_runs(request, tmp_path_factory):
     """{fixture name: future} of the registered background runs that the selected tests use."""
-    needed = [name for name in _RUNNERS if any(name in item.fixturenames for item in request.session.items)]
+    needed = {name for name in _RUNNERS if any(name in item.fixturenames for item in request.session.items)}
+    needed |= {_RUNNERS[name][2] for name in needed if _RUNNERS[name][2] is not None}  # what follow-ups follow
     tmp_path_factory.getbasetemp()  # made here, once: the threads' first mktemp calls would race to make it
     pool = ThreadPoolExecutor(max_workers=BACKGROUND_RUNS, thread_name_prefix="workflow-run")
-    futures = {name: pool.submit(_RUNNERS[name][1], tmp_path_factory) for name in _start_order() if name in needed}
+    futures = {}
+    order = _start_order()
+    for name in sorted(needed, key=lambda n: (_RUNNERS[n][2] is not None, order.index(n))):  # follow-ups last
+        _, runner, after = _RUNNERS[name]
+        futures[name] = pool.submit(runner, tmp_path_factory) if after is None else _follow_up(pool, futures[after], runner, tmp_path_factory)
     yield futures
     for future in futures.values():
         future.cancel()

@@ -131,8 +131,9 @@ def test_tiny_end_to_end(tiny_runs):
 WAYS_FORWARD = ("GPU machine", "profiles/slurm", "config/quick.yaml", "config/released.yaml", "max_cpu_training_hours=inf")
 
 
-def one_error_line(log_path):
-    lines = log_path.read_text().splitlines()
+def one_error_line(log):
+    """The one ``error: `` line of a job's log (a path or its text), which holds no traceback."""
+    lines = (log.read_text() if isinstance(log, Path) else log).splitlines()
     assert not any("Traceback" in line for line in lines), "\n".join(lines)
     errors = [line for line in lines if line.startswith("error: ")]
     assert len(errors) == 1, "\n".join(lines)
@@ -170,23 +171,34 @@ def test_paper_size_training_on_a_cpu_stops_with_its_estimate(tmp_path):
     assert elapsed - float(training_set["s"].iloc[0]) < 120
 
 
-@pytest.mark.slow
-def test_cpu_training_limit_is_a_config_key_with_an_opt_in(tiny_runs, tmp_path):
-    """max_cpu_training_hours refuses a CPU training over it, and =inf trains anyway: in a copy of
-    a finished tiny run (tiny_runs) without Scenario 8's model and checkpoints, so that only the
-    train job runs, on the training set already built."""
-    run_folder = tmp_path / "run"
-    shutil.copytree(tiny_runs[1], run_folder, symlinks=True)
+@background(seconds=12, after="tiny_runs")
+def cpu_limit_runs(tmp_path_factory, tiny):
+    """In a copy of the finished --cores 1 tiny run without Scenario 8's model and checkpoints, so
+    that only the train job runs (on the training set already built): Scenario 8's model asked for
+    with max_cpu_training_hours=1e-9, then =inf. (run folder, the two Snakemake results)."""
+    run_folder = tmp_path_factory.mktemp("cpu-limit") / "run"
+    shutil.copytree(tiny[1], run_folder, symlinks=True)
     shutil.rmtree(run_folder / "results" / "models" / "scenario8")
-    target = "results/models/scenario8/model.pt"
     run = ("--cores", "1", "--directory", str(run_folder), "--configfile", str(TINY), "--resources", "gpu=0", "--config", *local_urls())
-    refused = snakemake(target, *run, "max_cpu_training_hours=1e-9", check=False)
+    refused = snakemake(CPU_LIMIT_TARGET, *run, "max_cpu_training_hours=1e-9", check=False)
+    refused_log = (run_folder / "logs" / "train" / "scenario8.log").read_text()
+    trained = snakemake(CPU_LIMIT_TARGET, *run, "max_cpu_training_hours=inf", check=False)
+    return run_folder, (refused, refused_log), trained
+
+
+CPU_LIMIT_TARGET = "results/models/scenario8/model.pt"
+
+
+@pytest.mark.slow
+def test_cpu_training_limit_is_a_config_key_with_an_opt_in(cpu_limit_runs):
+    """max_cpu_training_hours refuses a CPU training over it, and =inf trains anyway."""
+    run_folder, (refused, refused_log), trained = cpu_limit_runs
     assert refused.returncode != 0
-    assert "over max_cpu_training_hours = 1e-09" in one_error_line(run_folder / "logs" / "train" / "scenario8.log")
+    assert "over max_cpu_training_hours = 1e-09" in one_error_line(refused_log)
     assert jobs_run(refused) == {"train"}, refused.stdout + refused.stderr
-    trained = snakemake(target, *run, "max_cpu_training_hours=inf")
+    assert trained.returncode == 0, trained.stdout[-4000:] + trained.stderr[-4000:]
     assert jobs_run(trained) == {"train"}, trained.stdout + trained.stderr
-    assert (run_folder / target).stat().st_size > 0
+    assert (run_folder / CPU_LIMIT_TARGET).stat().st_size > 0
     assert "estimated training time on cpu" in (run_folder / "logs" / "train" / "scenario8.log").read_text()
 
 
