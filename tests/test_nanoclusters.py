@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import BENCHMARK, REPO, SIMULATED, jobs_run, local_urls, resolve_config, snakemake
+from conftest import BENCHMARK, REPO, SIMULATED, background, jobs_run, local_urls, resolve_config, snakemake
 from miro.analysis.nanoclusters import (
     CLUSTER_COLUMNS,
     cluster_statistics,
@@ -203,25 +203,35 @@ def test_nanoclusters_rule_only_when_enabled():
     assert resolve_config("nanoclusters: null\n").nanoclusters is None
 
 
-@pytest.mark.slow
-def test_nanoclusters_of_fgfr1_and_a_user_file(simulated_run, tmp_path):
-    """The FGFR1 benchmark fields and a user's CSV, clustered with the model of a simulated scenario
-    (conftest.simulated_run's: the nanoclusters targets run in that folder and train nothing again)."""
+@background(seconds=12, after="simulated_run")
+def nanoclusters_run(tmp_path_factory, simulated):
+    """The nanoclusters targets of the FGFR1 benchmark fields and of a user's CSV, added by a config
+    file to conftest.simulated_run's folder and run there when that run ends: (run folder, Snakemake
+    result, the user's CSV). Only these new jobs may run: the simulated scenario's are done."""
     if not BENCHMARK.is_dir():
         pytest.skip(f"benchmark data not found at {BENCHMARK}")
     from miro.data.simulation import integrin
 
-    run, _ = simulated_run
-    cell = tmp_path / "my cell.csv"
+    run, _ = simulated
+    folder = tmp_path_factory.mktemp("nanoclusters")
+    cell = folder / "my cell.csv"
     integrin(0, n_clusters=40, fov=2000)[["x", "y"]].to_csv(cell, index=False)
     config = nanoclusters_config(
-        tmp_path,
+        folder,
         [{"id": "fgfr1", "benchmark": "FGFR1 C8 nb AF647 on MCF7 cells"}, {"id": "cell", "label": "my cell", "files": [str(cell)]}],
     )
     targets = [f"results/{kind}" for name in ("fgfr1", "cell")
                for kind in (f"figures/nanoclusters/{name}.png", f"tables/nanoclusters/{name}_summary.csv")]
     result = snakemake(*targets, "--cores", "2", "--directory", str(run), "--configfile", str(SIMULATED), str(config),
                        "--resources", "gpu=0", "--config", *local_urls())
+    return run, result, cell
+
+
+@pytest.mark.slow
+def test_nanoclusters_of_fgfr1_and_a_user_file(nanoclusters_run):
+    """The FGFR1 benchmark fields and a user's CSV, clustered with the model of a simulated scenario
+    (its folder's: the nanoclusters targets train nothing again)."""
+    run, result, cell = nanoclusters_run
     # the simulated scenario's jobs are done: only the nanoclusters jobs (and the FGFR1 download) run
     ran = jobs_run(result)
     assert "nanoclusters" in ran and ran <= {"nanoclusters", "download_benchmark"}, (result.stdout + result.stderr)[-4000:]
