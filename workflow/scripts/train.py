@@ -42,7 +42,7 @@ def main(smk):
     model, history = train(
         model, graphs,
         epochs=settings["epochs"], batch_size=settings["batch_size"], lr=settings["lr"],
-        lr_schedule=settings["lr_schedule"], connectivity_radius=radius, seed=settings["seed"], device=device,
+        lr_schedule=settings.get("lr_schedule", "constant"), connectivity_radius=radius, seed=settings["seed"], device=device,
         checkpoint_dir=checkpoint_dir, resume=True, progress=False,
         callbacks=[LossLog(smk.output.loss), LossCurve(smk.output.curve)], class_balance=variant["class_balance"], **loss,
     )

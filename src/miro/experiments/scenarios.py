@@ -442,6 +442,10 @@ def _training_settings(config: dict, spec: dict, single_shot: bool = False) -> d
         settings["num_steps"] = own.get("num_steps", spec["miro"]["num_steps"])
     if settings["dataset_size"] is None:
         settings["dataset_size"] = _training_set(config, spec, single_shot)["dataset_size"]
+    if settings["lr_schedule"] == "constant":
+        # the authors' constant rate is what a model without the key was trained with: leaving it
+        # out keeps the jobs' parameters, and so the models of earlier runs, as they were
+        del settings["lr_schedule"]
     return settings
 
 
