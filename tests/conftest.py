@@ -27,7 +27,7 @@ SIMULATED = REPO / "tests" / "config" / "simulated_scenario2.yaml"
 
 
 # End-to-end runs of the workflow (and other long computations in processes of their own) started in
-# the background: fixture name -> (seconds, runner(tmp_path_factory)). A workflow run's wall time is
+# the background: fixture name -> (seconds, runner, the run it follows or None). A workflow run's wall time is
 # mostly start-up of job processes and waits between dependent jobs (a 2-core machine sits half idle
 # during one run), so the session runs up to BACKGROUND_RUNS of them at a time, beside the unit
 # tests, instead of one after another.
