@@ -75,8 +75,7 @@ def _follow_up(pool, first: Future, runner, tmp_path_factory) -> Future:
 
     def start(done):
         if done.cancelled() or done.exception() is not None:
-            settle(done)
-            return
+            return settle(done)
         try:
             pool.submit(runner, tmp_path_factory, done.result()).add_done_callback(settle)
         except RuntimeError as error:  # the session is ending: the pool takes no more work

@@ -378,8 +378,7 @@ def _interrupts_held():
         yield
         return
     caught = []
-    held = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    held = {sig: handler for sig, handler in held.items() if handler is not None}  # None: set outside Python
+    held = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(sig) is not None}  # None: set outside Python
     for sig in held:
         signal.signal(sig, lambda number, frame: caught.append(number))
     try:
