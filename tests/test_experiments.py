@@ -73,6 +73,13 @@ def test_max_test_fovs_keeps_the_first_test_fovs():
     assert all(len(s.test_fovs) == min(limit, len(s.fovs) - len(s.training_fovs)) for s in smoke.scenarios.values())
 
 
+def test_skip_scenarios_leaves_out_a_scenario_its_small_scale_row_and_its_studies(paper):
+    skipped = experiment("skip_scenarios: [npc, pairs]\n")
+    assert set(paper.scenarios) - set(skipped.scenarios) == {"npc", "npc_corners", "pairs"}
+    assert list(skipped.scenarios) == [sid for sid in paper.scenarios if sid in skipped.scenarios]  # Table-1 order kept
+    assert paper.figure4a and paper.nup96 and not skipped.figure4a and not skipped.nup96  # built on pairs, npc
+
+
 def test_studies_resolve_length_and_model(paper):
     assert paper.figure4a.scenario == "pairs" and paper.figure4a.length_nm is None  # min-max, as the pair scenario
     assert paper.figure4a.miro == paper.scenarios["pairs"].methods["MIRO"].miro
@@ -176,6 +183,8 @@ MIRO_BLOCK = "connectivity_radius: 0.2, num_steps: 4, dbscan: {eps: 1, min_sampl
         ("nanoclusters: {model_scenario: scenario8, datasets: [{id: d, files: [no/such.csv]}]}\n", "no such file(s): no/such.csv"),
         ("nup96: {model_scenario: cshape}\n", "must be a multiscale scenario"),
         ("nup96: {url: 'https://example.org/'}\n", "names no file"),
+        ("skip_scenarios: [scenario11]\n", "skip_scenarios: 'scenario11' is not a scenario id"),
+        ("scenarios:\n  - {id: s, benchmark: Ground Truth - Scenario 8, dbscan: {eps: 1, min_samples: 2}}\nskip_scenarios: [s]\n", "leaves no scenario"),
     ],
 )
 def test_bad_config_is_one_config_line(overlay, message):

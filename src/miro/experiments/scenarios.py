@@ -273,12 +273,18 @@ def _fill_released(config: dict, spec: dict, released: dict) -> None:
 
 
 def _scenario_specs(config: dict, released: dict) -> dict:
-    """Scenario id -> config entry, each small-scale row right after its scenario (Table 1
-    order), simulated entries with `simulation` and `training_fovs` filled in, released
+    """Scenario id -> config entry of every scenario not in `skip_scenarios`, each small-scale
+    row right after its scenario (Table 1 order), simulated entries with `simulation` and `training_fovs` filled in, released
     models' settings filled in from the manifest."""
     ids = {spec["id"] for spec in config["scenarios"]}
+    skipped = set(config.get("skip_scenarios") or [])
+    unknown = sorted(skipped - ids)
+    if unknown:
+        raise MiroInputError(f"config: skip_scenarios: {unknown[0]!r} is not a scenario id; give ids of config's scenarios ({', '.join(sorted(ids))})")
+    if skipped == ids:
+        raise MiroInputError("config: skip_scenarios leaves no scenario to run; skip fewer")
     specs = {}
-    for spec in config["scenarios"]:
+    for spec in (spec for spec in config["scenarios"] if spec["id"] not in skipped):
         _fill_released(config, spec, released)
         specs[spec["id"]] = spec
         if "small_scale" in spec:
