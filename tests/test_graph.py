@@ -10,12 +10,15 @@ from torch_geometric.transforms import AddLaplacianEigenvectorPE
 from miro.errors import MiroInputError
 from miro.nn.graph import (
     MEAN_SHIFT_RADII,
+    GraphTensors,
     Normalization,
+    _sym_laplacian,
     build_graph,
     delaunay_edges,
     laplacian_eigenvector_pe,
     mean_shift_features,
     node_feature_size,
+    graph_tensors,
     normalize_fov,
     targets,
 )
@@ -128,6 +131,35 @@ def test_node_features_equal_pyg_on_small_connected_graph():
         Data(edge_index=g.edge_index, num_nodes=g.num_nodes)
     )
     np.testing.assert_allclose(ref.x.abs().float().numpy(), g.x.numpy(), atol=1e-5)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_laplacian_is_pygs_bit_for_bit(seed):
+    """The symmetric-normalised Laplacian, built without PyG, has the bits of PyG's
+    get_laplacian(normalization="sym") + to_scipy_sparse_matrix, on graphs with isolated
+    nodes, self loops and duplicate edges."""
+    from torch_geometric.utils import get_laplacian, to_scipy_sparse_matrix
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(5, 300))
+    ei = torch.as_tensor(rng.integers(0, n - 2, size=(2, 4 * n)))  # the last two nodes isolated
+    ei = torch.cat([ei, ei.flip(0), torch.tensor([[0, 1], [0, 1]])], dim=1)
+    index, weight = get_laplacian(ei, None, normalization="sym", num_nodes=n)
+    ours, theirs = _sym_laplacian(ei, n), to_scipy_sparse_matrix(index, weight.double(), n).tocsr()
+    for a, b in ((ours.indptr, theirs.indptr), (ours.indices, theirs.indices), (ours.data, theirs.data)):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_graph_tensors_are_build_graphs_and_concatenate_as_pyg_batches(gt6_graph):
+    from torch_geometric.data import Batch
+
+    u, g = gt6_graph
+    small = np.random.default_rng(2).uniform(size=(80, 2))
+    tensors = [graph_tensors(u, 0.2), graph_tensors(small, 0.5)]
+    assert all(torch.equal(getattr(g, key), value) for key, value in tensors[0]._asdict().items())
+    assert tensors[0].num_nodes == g.num_nodes
+    batch, ours = Batch.from_data_list([g, build_graph(small, 0.5)]), GraphTensors.concat(tensors)
+    assert all(torch.equal(batch[key], value) for key, value in ours._asdict().items())
 
 
 def test_edges_match_brute_force_delaunay_threshold():

@@ -62,12 +62,20 @@ def test_import_miro_loads_no_layer_and_entry_points_resolve():
 
 def test_inference_names_are_lazy_and_agree_with_their_submodules():
     """miro.inference lists each submodule's __all__ and imports it on first use: DBSCAN alone
-    (miro.inference.clustering, the workflow's DBSCAN jobs) loads neither torch nor torch_geometric."""
+    (miro.inference.clustering, the workflow's DBSCAN jobs) loads neither torch nor torch_geometric,
+    MIRO + DBSCAN no torch_geometric (its import costs about 1.6 s)."""
     import miro.inference as inference
 
     for submodule, names in inference._SUBMODULES.items():
         assert tuple(importlib.import_module(f"miro.inference.{submodule}").__all__) == names, submodule
     code = "import sys, miro.inference.clustering, miro.inference.tuning; print(sorted({'torch', 'torch_geometric'} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
+    # MIRO + DBSCAN, whole-FOV and tiled (the workflow's MIRO jobs, `miro cluster`) loads no torch_geometric
+    code = ("import sys, numpy as np; from miro import MIRO; from miro.inference import MiroDBSCAN, tiled_squeeze; "
+            "xy = np.random.default_rng(0).uniform(0, 2000, (300, 2)); model = MIRO(hidden_channels=4, num_steps=2); "
+            "MiroDBSCAN(model, 0.2, eps=0.05, min_samples=3).fit_predict(xy); tiled_squeeze(model, xy, 0.2, progress=False); "
+            "print(sorted(name for name in sys.modules if name.startswith('torch_geometric')))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
     with pytest.raises(AttributeError):

@@ -16,7 +16,7 @@ import torch
 from miro._validation import check_radius
 from miro.errors import MiroInputError
 from miro.inference.clustering import dbscan_labels
-from miro.nn.graph import Normalization, build_graph, normalize_fov
+from miro.nn.graph import Normalization, graph_tensors, normalize_fov
 from miro.nn.model import MIRO
 
 __all__ = ["MAX_DISPLACEMENT", "step_output", "squeeze", "fov_graph", "squeeze_fov", "miro_dbscan"]
@@ -74,9 +74,9 @@ def squeeze(
     ----------
     model : MIRO
         Moved to ``device`` (in place) and set to eval mode.
-    data : torch_geometric.data.Data
-        From :func:`miro.nn.graph.build_graph` (``x``, ``edge_index``,
-        ``edge_attr``, ``position``).
+    data : torch_geometric.data.Data or GraphTensors
+        From :func:`miro.nn.graph.build_graph` or :func:`miro.nn.graph.graph_tensors`
+        (``x``, ``edge_index``, ``edge_attr``, ``position``).
     connectivity_radius : float
         :math:`R` used to build ``data`` (normalised units).
     step : int, default -1
@@ -103,14 +103,16 @@ def fov_graph(
 
     ``normalization`` is ``"authors"``, ``"isotropic"`` (``length_nm`` nm per
     unit) or a :class:`~miro.nn.graph.Normalization`. Returns
-    ``(torch_geometric.data.Data, Normalization)``.
+    ``(GraphTensors, Normalization)``: the tensors of
+    :func:`~miro.nn.graph.build_graph`'s ``Data`` (``x``, ``edge_index``,
+    ``edge_attr``, ``position``), built without importing PyG.
     """
     if isinstance(normalization, Normalization):
         xy_norm, norm = normalization.forward(xy_nm), normalization
     else:
         xy_norm, norm = normalize_fov(xy_nm, mode=normalization, length_nm=length_nm)
-    data = build_graph(xy_norm, connectivity_radius, num_eigenvectors=num_eigenvectors, node_features=model.node_features)
-    return data, norm
+    graph = graph_tensors(xy_norm, connectivity_radius, num_eigenvectors=num_eigenvectors, node_features=model.node_features)
+    return graph, norm
 
 
 def squeeze_fov(

@@ -77,7 +77,7 @@ Speed
 The work is linear in the number of localizations: per tile one Delaunay
 triangulation, one sparse eigen-decomposition (``eigsh``) for the Laplacian
 eigenvectors and :math:`K` message-passing steps. Tiles are processed in
-batches of ``batch_tiles`` (one PyG ``Batch`` per model call); on the CPU,
+batches of ``batch_tiles`` (their graphs concatenated as PyG batches them, one model call); on the CPU,
 ``workers`` processes (one PyTorch thread each) build the graphs and run the
 model on different tiles in parallel, which on a few cores is faster than
 one process with several threads. On a GPU the model runs in the calling
@@ -122,7 +122,7 @@ from miro._validation import as_xy, check_radius, check_tiles, check_whole_numbe
 from miro.errors import MiroInputError
 from miro.inference.clustering import check_dbscan_params, dbscan_labels
 from miro.inference.squeezing import step_output
-from miro.nn.graph import build_graph
+from miro.nn.graph import GraphTensors, graph_tensors
 from miro.nn.model import MIRO
 
 __all__ = [
@@ -277,14 +277,10 @@ def iter_tiles(xy_nm, layout: TileLayout) -> Iterator[tuple[tuple[int, int], np.
 # --------------------------------------------------------------------------
 
 _WORKER: dict = {}
-_GRAPH_KEYS = ("x", "edge_index", "edge_attr", "position")
 
 
-def _graphs(chunk, radius: float, num_eigenvectors: int, node_features: str):
-    from torch_geometric.data import Batch
-
-    graphs = [build_graph(local, radius, num_eigenvectors=num_eigenvectors, node_features=node_features) for local in chunk]
-    return Batch.from_data_list(graphs)
+def _graphs(chunk, radius: float, num_eigenvectors: int, node_features: str) -> GraphTensors:
+    return GraphTensors.concat(graph_tensors(local, radius, num_eigenvectors=num_eigenvectors, node_features=node_features) for local in chunk)
 
 
 def _squeeze_batch(model, batch, radius: float, num_steps, step: int, device) -> np.ndarray:
@@ -355,13 +351,11 @@ def _worker_graphs(chunk) -> tuple[dict, dict]:
     w = _WORKER
     t0 = time.perf_counter()
     batch = _graphs(chunk, w["radius"], w["num_eigenvectors"], w["node_features"])
-    return {key: batch[key].numpy() for key in _GRAPH_KEYS}, {"graphs_s": time.perf_counter() - t0}
+    return {key: value.numpy() for key, value in batch._asdict().items()}, {"graphs_s": time.perf_counter() - t0}
 
 
-def _as_graph(arrays: dict):
-    from torch_geometric.data import Data
-
-    return Data(**{key: torch.from_numpy(value) for key, value in arrays.items()})
+def _as_graph(arrays: dict) -> GraphTensors:
+    return GraphTensors(**{key: torch.from_numpy(value) for key, value in arrays.items()})
 
 
 @contextmanager
