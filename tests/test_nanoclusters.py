@@ -203,7 +203,7 @@ def test_nanoclusters_rule_only_when_enabled():
     assert resolve_config("nanoclusters: null\n").nanoclusters is None
 
 
-@background(seconds=12, after="simulated_run")
+@background(seconds=18, after="simulated_run")
 def nanoclusters_run(tmp_path_factory, simulated):
     """The nanoclusters targets of the FGFR1 benchmark fields and of a user's CSV, added by a config
     file to conftest.simulated_run's folder and run there when that run ends: (run folder, Snakemake

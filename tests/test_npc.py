@@ -179,7 +179,7 @@ NUP96_TARGETS = ["results/figures/nup96/figure5.png", "results/tables/nup96/summ
 MULTISCALE_ROWS = [f"results/metrics/{sid}/{method}.csv" for sid in ("npc", "npc_corners") for method in ("DBSCAN", "MIRO")]
 
 
-@background(seconds=90)
+@background(seconds=95)
 def nup96_run(tmp_path_factory):
     """tests/config/nup96.yaml with nup96.file a simulated _sml.csv, its Fig. 5 targets and the multiscale
     rows: (run folder, the _sml.csv, its ground truth)."""

@@ -39,7 +39,7 @@ def tutorial_scores() -> dict:
     return {**pd.DataFrame(scores).mean().to_dict(), "n": len(scores)}
 
 
-@background(seconds=45)
+@background(seconds=70)
 def released_single_shot_scores(tmp_path_factory):
     """:func:`tutorial_scores` in a process of its own with one torch thread, beside the other tests."""
     if not (BENCHMARK.is_dir() and AUTHORS.is_dir()):

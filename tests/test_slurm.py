@@ -150,7 +150,7 @@ def sbatch_calls(log):
     return calls
 
 
-@background(seconds=130)
+@background(seconds=150)
 def slurm_run(tmp_path_factory):
     """The tiny workflow (tests/config/slurm.yaml) through profiles/slurm on the test cluster:
     (the run folder, the Snakemake log, what SLURM says of the run's jobs). The cluster is

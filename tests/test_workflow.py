@@ -49,7 +49,7 @@ def _kill_during(process, folder: Path, rule: str, timeout: float = 600) -> str:
     raise AssertionError(f"no {rule} job started within {timeout} s")
 
 
-@background(seconds=170)
+@background(seconds=195)
 def tiny_runs(tmp_path_factory):
     """The whole tiny workflow run twice at the same time, with --cores 1 and --cores 2:
     {cores: run folder}. The --cores 1 run is killed (SIGKILL of Snakemake and its jobs, as
@@ -144,26 +144,28 @@ def one_error_line(log):
 def test_paper_size_training_on_a_cpu_stops_with_its_estimate(tmp_path):
     """The paper preset's Scenario 8 model (hidden 256, K 12, 30 epochs) without a GPU: the train
     job times a few steps and stops, within 2 minutes, with one line giving the estimate and the
-    ways forward. The training set is cut to 16 of its 1500 augmented point clouds (an extra config
-    file: training.dataset_size), so that the test does not build the paper-size set only to be
-    refused. The estimate scales linearly with dataset_size: the full 1500 graphs were estimated at
-    53 min on 2 idle cores (110 s per epoch), so 16 graphs at about 35 s; the limit here, 3.6 s
-    (max_cpu_training_hours = 0.001), is some 10 times below that: load only lengthens the
-    estimate, and a CPU would have to be 10 times faster than these cores to be let through."""
+    ways forward. The training set is cut to 4 of its 1500 augmented point clouds and the probe to
+    single-graph batches on one thread (an extra config file: training.dataset_size, batch_size,
+    torch_threads), so that the test does not build the paper-size set only to be refused. The
+    estimate scales linearly with dataset_size: the full 1500 graphs were estimated at 53 min on 2
+    idle cores (110 s per epoch), so 4 graphs at about 9 s on 2 threads; the limit here, 0.36 s
+    (max_cpu_training_hours = 0.0001), is some 25 times below that: load and one thread only
+    lengthen the estimate, and a CPU would have to be 25 times faster than these cores to be let
+    through."""
     if not BENCHMARK.is_dir():
         pytest.skip(f"benchmark data not found at {BENCHMARK}")
     smaller = tmp_path / "smaller-training-set.yaml"
-    smaller.write_text("training: {dataset_size: 16}\n")
+    smaller.write_text("training: {dataset_size: 4, batch_size: 1}\ntorch_threads: 1\n")
     model = tmp_path / "results" / "models" / "scenario8" / "model.pt"
     started = time.monotonic()
     result = snakemake(str(model.relative_to(tmp_path)), "--cores", "2", "--directory", str(tmp_path),
                        "--configfile", str(smaller),
-                       "--resources", "gpu=0", "--config", *local_urls(), "max_cpu_training_hours=0.001", check=False)
+                       "--resources", "gpu=0", "--config", *local_urls(), "max_cpu_training_hours=0.0001", check=False)
     elapsed = time.monotonic() - started
     assert result.returncode != 0
     error = one_error_line(tmp_path / "logs" / "train" / "scenario8.log")
     assert "training scenario8 on the CPU of" in error and "would take about" in error
-    assert "(30 epochs of 16 graphs, measured here)" in error, error
+    assert "(30 epochs of 4 graphs, measured here)" in error, error
     assert all(way in error for way in WAYS_FORWARD), error
     assert not model.exists()
     # the training set is built first; the train job itself must stop within 2 minutes
@@ -171,7 +173,7 @@ def test_paper_size_training_on_a_cpu_stops_with_its_estimate(tmp_path):
     assert elapsed - float(training_set["s"].iloc[0]) < 120
 
 
-@background(seconds=12, after="tiny_runs")
+@background(seconds=27, after="tiny_runs")
 def cpu_limit_runs(tmp_path_factory, tiny):
     """In a copy of the finished --cores 1 tiny run without Scenario 8's model and checkpoints, so
     that only the train job runs (on the training set already built): Scenario 8's model asked for
@@ -369,7 +371,7 @@ def test_scenario_added_by_config_end_to_end(simulated_run):
     assert "Nothing to be done" in again.stdout + again.stderr
 
 
-@background(seconds=145)
+@background(seconds=160)
 def single_shot_run(tmp_path_factory):
     """The whole tests/config/single_shot_tiny.yaml workflow: the run folder."""
     folder = tmp_path_factory.mktemp("single-shot")
