@@ -67,6 +67,17 @@ def test_quick_preset_overrides_reach_training_and_inference(quick):
     assert s6.spec["miro"]["num_steps"] != 10  # the paper's K, which MIRO_released squeezes with
 
 
+def test_training_sets_are_built_from_their_own_settings_only(paper):
+    """epochs, lr or the network of a model change its training but not its training set's rule parameters."""
+    from miro.experiments.scenarios import TRAINING_SET_KEYS
+
+    longer = experiment("training: {epochs: 99, lr: 0.01, hidden_channels: 8}\n")
+    for model_id, model in paper.models.items():
+        assert set(model.training_set_settings) == set(TRAINING_SET_KEYS)
+        assert longer.models[model_id].training_set_settings == model.training_set_settings
+        assert longer.models[model_id].training != model.training
+
+
 def test_max_test_fovs_keeps_the_first_test_fovs():
     smoke = experiment(REPO / "config" / "smoke.yaml")
     limit = smoke.config["max_test_fovs"]

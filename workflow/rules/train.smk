@@ -22,7 +22,7 @@ rule training_set:
     # training instead of a one-core job taking one
     threads: config["torch_threads"]
     params:
-        settings=lambda wildcards: trained_model(wildcards).training,
+        settings=lambda wildcards: trained_model(wildcards).training_set_settings,
         training_set=lambda wildcards: trained_model(wildcards).training_set,
         connectivity_radius=lambda wildcards: trained_model(wildcards).connectivity_radius,
         training_fovs=lambda wildcards: SCENARIOS[trained_model(wildcards).scenario].training_fovs,
@@ -47,7 +47,7 @@ rule single_shot_training_set:
         "../envs/miro.yaml"
     threads: config["torch_threads"]
     params:
-        settings=lambda wildcards: trained_model(wildcards).training,
+        settings=lambda wildcards: trained_model(wildcards).training_set_settings,
         training_set=lambda wildcards: trained_model(wildcards).training_set,
         connectivity_radius=lambda wildcards: trained_model(wildcards).connectivity_radius,
         # nm per normalised unit of a cluster file in nm; None for the authors' normalised files

@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_N_FOVS",
     "DEFAULT_N_TRAINING_FOVS",
     "TRAINING_KEYS",
+    "TRAINING_SET_KEYS",
     "SINGLE_SHOT_METHODS",
     "OTHER_METHODS",
     "MethodSettings",
@@ -68,6 +69,8 @@ TRAINING_KEYS = (
     "reflect_clusters",
     "node_features",
 )
+# the TRAINING_KEYS a training set is built from (the training-set rules' parameters)
+TRAINING_SET_KEYS = ("seed", "dataset_size", "reflect_clusters", "node_features")
 # per-scenario overrides that are not TRAINING_KEYS: the training set and the variant's settings
 VARIANT_KEYS = ("training_set", "class_weight", "class_balance", "cutoff_step")
 # methods of a scenario with miro.single_shot: our model trained from its one cluster, the authors' weights
@@ -194,6 +197,12 @@ class TrainedModel:
     @property
     def weights(self) -> str:
         return f"results/models/{self.id}/model.pt"
+
+    @property
+    def training_set_settings(self) -> dict:
+        """The training settings its training set is built from (TRAINING_SET_KEYS): a change of
+        epochs, learning rate or network leaves the training set as it is."""
+        return {key: self.training[key] for key in TRAINING_SET_KEYS}
 
 
 def single_shot_model_id(scenario_id: str) -> str:
