@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -61,29 +61,30 @@ def background(seconds: float, after: str | None = None):
     return register
 
 
-def _follow_up(pool, first: Future, runner, tmp_path_factory) -> Future:
-    """A future of ``runner(tmp_path_factory, result of first)``, handed to ``pool`` once ``first`` is done."""
-    future = Future()
-
-    def settle(done):
-        if future.cancelled():
-            return
-        if done.cancelled() or done.exception() is not None:
-            future.set_exception(CancelledError() if done.cancelled() else done.exception())
-        else:
-            future.set_result(done.result())
-
-    def start(done):
-        if done.cancelled() or done.exception() is not None:
-            return settle(done)
+def _run_chain(tmp_path_factory, futures: dict, name: str, followers: list) -> None:
+    """Run ``name``, then each follow-up with its result, one after another in this thread (so a
+    follow-up starts the moment its run ends, in the run's place in the pool), settling each
+    one's future; the follow-ups of a run that failed get its exception."""
+    first = futures[name]
+    if not first.set_running_or_notify_cancel():  # cancelled: the session is ending
+        return
+    try:
+        result = _RUNNERS[name][1](tmp_path_factory)
+    except BaseException as error:  # pytest's skip and fail are BaseExceptions
+        first.set_exception(error)
+        for follower in followers:
+            if futures[follower].set_running_or_notify_cancel():
+                futures[follower].set_exception(error)
+        return
+    first.set_result(result)
+    for follower in followers:
+        future = futures[follower]
+        if not future.set_running_or_notify_cancel():
+            continue
         try:
-            pool.submit(runner, tmp_path_factory, done.result()).add_done_callback(settle)
-        except RuntimeError as error:  # the session is ending: the pool takes no more work
-            if not future.cancelled():
-                future.set_exception(error)
-
-    first.add_done_callback(start)
-    return future
+            future.set_result(_RUNNERS[follower][1](tmp_path_factory, result))
+        except BaseException as error:
+            future.set_exception(error)
 
 
 def at_session_end(cleanup):
@@ -125,11 +126,10 @@ def background_runs(request, tmp_path_factory):
     needed |= {_RUNNERS[name][2] for name in needed if _RUNNERS[name][2] is not None}  # what follow-ups follow
     tmp_path_factory.getbasetemp()  # made here, once: the threads' first mktemp calls would race to make it
     pool = ThreadPoolExecutor(max_workers=BACKGROUND_RUNS, thread_name_prefix="workflow-run")
-    futures = {}
-    order = _start_order()
-    for name in sorted(needed, key=lambda n: (_RUNNERS[n][2] is not None, order.index(n))):  # follow-ups last
-        _, runner, after = _RUNNERS[name]
-        futures[name] = pool.submit(runner, tmp_path_factory) if after is None else _follow_up(pool, futures[after], runner, tmp_path_factory)
+    futures = {name: Future() for name in needed}
+    for name in (name for name in _start_order() if name in needed and _RUNNERS[name][2] is None):
+        followers = [other for other in _start_order() if other in needed and _RUNNERS[other][2] == name]
+        pool.submit(_run_chain, tmp_path_factory, futures, name, followers)
     yield futures
     for future in futures.values():
         future.cancel()
