@@ -283,8 +283,8 @@ def _fill_released(config: dict, spec: dict, released: dict) -> None:
 
 def _scenario_specs(config: dict, released: dict) -> dict:
     """Scenario id -> config entry of every scenario not in `skip_scenarios`, each small-scale
-    row right after its scenario (Table 1 order), simulated entries with `simulation` and `training_fovs` filled in, released
-    models' settings filled in from the manifest."""
+    row right after its scenario (Table 1 order), simulated entries with `simulation` and
+    `training_fovs` filled in, released models' settings filled in from the manifest."""
     ids = {spec["id"] for spec in config["scenarios"]}
     skipped = set(config.get("skip_scenarios") or [])
     unknown = sorted(skipped - ids)
