@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -91,6 +92,22 @@ def at_session_end(cleanup):
     """Call ``cleanup()`` when the session ends (after its background processes are killed)."""
     with _LOCK:
         _AT_SESSION_END.append(cleanup)
+
+
+def still_running(pids, within: float) -> list:
+    """The processes of ``pids`` still running after waiting up to ``within`` seconds for them to
+    end (a zombie has ended: it only waits for its parent to reap it)."""
+
+    def running(pid):
+        try:
+            return "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:  # gone
+            return False
+
+    deadline = time.monotonic() + within
+    while (left := [pid for pid in pids if running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
 
 
 def popen(command, **kwargs):

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import resolve_config
+from conftest import resolve_config, still_running
 from test_cli import run
 from test_formats import make_table, write_plain
 
@@ -221,21 +221,7 @@ def test_sigterm_ends_workers_and_leaves_nothing(tmp_path, authors_dir):
     _, err = process.communicate(timeout=30)
     assert process.returncode == 143
     _one_line(err, "terminated")
-
-    def alive():  # a zombie is dead, waiting for init to reap it
-        left = []
-        for pid in descendants:
-            try:
-                if "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]:
-                    left.append(pid)
-            except OSError:
-                pass
-        return left
-
-    deadline = time.monotonic() + 10
-    while alive() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not alive()
+    assert still_running(descendants, within=10) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv"]
 
 

@@ -11,6 +11,7 @@ import pytest
 import torch
 from sklearn.metrics import adjusted_rand_score
 
+from conftest import still_running
 from miro.data.simulation import NIEVES_SCENARIOS, simulate
 from miro.errors import MiroInputError
 from miro.inference import squeeze_fov
@@ -202,17 +203,7 @@ def test_workers_end_with_their_parent(tmp_path, sig):
     finally:
         if parent.poll() is None:
             parent.kill()
-
-    def gone(process):  # a zombie is dead, waiting for init to reap it
-        try:
-            return process.status() == psutil.STATUS_ZOMBIE
-        except psutil.NoSuchProcess:
-            return True
-
-    deadline = time.monotonic() + 30
-    while not all(gone(p) for p in family) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert [p.pid for p in family if not gone(p)] == []
+    assert still_running([p.pid for p in family], within=30) == []
 
 
 @pytest.mark.gpu
