@@ -246,6 +246,26 @@ def test_duplicates_inherit_edges_and_join_by_zero_length_edges():
     torch.testing.assert_close(g.x[31], g.x[4])
 
 
+
+@pytest.mark.parametrize("seed", range(5))
+def test_many_duplicates_follow_the_copy_rule(seed):
+    """Blinking-like clouds, most positions repeated up to 5 times in shuffled order: the
+    edges are the distinct positions' edges between all their copies, plus copy-to-copy."""
+    rng = np.random.default_rng(seed)
+    base = rng.uniform(size=(40, 2))
+    position = rng.permutation(np.repeat(np.arange(40), rng.integers(1, 6, size=40)))
+    u = base[position]
+    first = {p: i for i, p in reversed(list(enumerate(position)))}
+    reps = sorted(first.values())  # distinct positions in input order, as delaunay_edges takes them
+    rep_edges = _undirected_set(delaunay_edges(u[reps], 0.3))
+    members = {p: np.flatnonzero(position == p) for p in first}
+    expected = set()
+    for a, b in rep_edges:
+        expected |= {(i, j) for i in members[position[reps[a]]] for j in members[position[reps[b]]]}
+    for m in members.values():
+        expected |= {(int(i), int(j)) for i in m for j in m if i != j}
+    assert _undirected_set(delaunay_edges(u, 0.3)) == {(int(i), int(j)) for i, j in expected}
+
 def test_several_components_and_isolated_node():
     rng = np.random.default_rng(5)
     a = rng.uniform(0.0, 0.1, size=(20, 2))
@@ -346,8 +366,9 @@ def test_targets_given_centres():
 def test_mean_shift_features_match_brute_force():
     rng = np.random.default_rng(4)
     pts = rng.random((400, 2))
-    feats = mean_shift_features(pts, 0.1, chunk_size=97).numpy()  # several uneven chunks
-    assert feats.shape == (400, 3 * len(MEAN_SHIFT_RADII))
+    pts = np.concatenate([pts, pts[rng.integers(0, 400, 100)]])  # with copies, as in blinking data
+    feats = mean_shift_features(pts, 0.1).numpy()
+    assert feats.shape == (500, 3 * len(MEAN_SHIFT_RADII))
     dist = np.linalg.norm(pts[:, None] - pts[None], axis=-1)
     for c, rho in enumerate(MEAN_SHIFT_RADII):
         r = rho * 0.1
@@ -358,6 +379,10 @@ def test_mean_shift_features_match_brute_force():
         np.testing.assert_allclose(feats[:, 3 * c + 1 : 3 * c + 3], (mean - pts) / r, atol=1e-5)
     # shift vectors lie in the unit disc
     assert np.linalg.norm(feats[:, 1:3], axis=1).max() <= 1 + 1e-6
+    # radii in any order: the same features, in that order
+    reordered = mean_shift_features(pts, 0.1, radii=MEAN_SHIFT_RADII[::-1]).numpy()
+    columns = [3 * c + k for c in reversed(range(len(MEAN_SHIFT_RADII))) for k in range(3)]
+    np.testing.assert_array_equal(reordered, feats[:, columns])
 
 
 def test_mean_shift_features_translation_invariant_and_pointing_inward():

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -272,17 +271,11 @@ def delaunay_edges(xy_normalized, connectivity_radius: float) -> np.ndarray:
         rep_of_group = np.empty(len(first), dtype=np.int64)
         rep_of_group[inverse[reps]] = np.arange(len(reps))
         group = rep_of_group[inverse]  # node -> index into reps
-        rep_pairs = _triangulation_edges(pts[reps])
-        members = [np.flatnonzero(group == g) for g in range(len(reps))]
-        blocks = []
-        for a, b in rep_pairs:
-            ma, mb = members[a], members[b]
-            blocks.append(np.stack(np.meshgrid(ma, mb, indexing="ij"), axis=-1).reshape(-1, 2))
-        for m in members:
-            if len(m) > 1:
-                ii, jj = np.triu_indices(len(m), k=1)
-                blocks.append(np.stack([m[ii], m[jj]], axis=1))
-        pairs = np.concatenate(blocks) if blocks else np.empty((0, 2), dtype=np.int64)
+        rep_pairs = _triangulation_edges(pts[reps]).reshape(-1, 2)
+        between = _member_pairs(group, rep_pairs[:, 0], rep_pairs[:, 1])
+        groups = np.arange(len(reps))
+        within = _member_pairs(group, groups, groups)
+        pairs = np.concatenate([between, within[within[:, 0] < within[:, 1]]])
 
     if len(pairs) == 0:
         return np.empty((2, 0), dtype=np.int64)
@@ -292,6 +285,19 @@ def delaunay_edges(xy_normalized, connectivity_radius: float) -> np.ndarray:
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     pairs = np.unique(pairs, axis=0)
     return np.ascontiguousarray(pairs.T, dtype=np.int64)
+
+
+def _member_pairs(group: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Every (i, j) with ``group[i] == a[p]`` and ``group[j] == b[p]``, for all p: the
+    Cartesian products of the groups' members, shape (M, 2)."""
+    order = np.argsort(group, kind="stable")
+    sizes = np.bincount(group, minlength=int(group.max()) + 1 if len(group) else 0)
+    starts = np.cumsum(sizes) - sizes
+    per_pair = sizes[a] * sizes[b]
+    pair = np.repeat(np.arange(len(a)), per_pair)
+    k = np.arange(int(per_pair.sum())) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    width = sizes[b][pair]
+    return np.stack([order[starts[a][pair] + k // width], order[starts[b][pair] + k % width]], axis=1)
 
 
 def _sym_laplacian(edge_index: torch.Tensor, n: int):
@@ -402,7 +408,7 @@ def node_feature_size(node_features: str = "laplacian", num_eigenvectors: int = 
     return int(num_eigenvectors) + extra
 
 
-def mean_shift_features(xy_normalized, connectivity_radius: float, radii=MEAN_SHIFT_RADII, chunk_size: int = 4096) -> torch.Tensor:
+def mean_shift_features(xy_normalized, connectivity_radius: float, radii=MEAN_SHIFT_RADII) -> torch.Tensor:
     r"""Local density and mean-shift vector of every point at several radii.
 
     For each radius :math:`r = \rho R` (``radii`` holds :math:`\rho`) and
@@ -433,9 +439,6 @@ def mean_shift_features(xy_normalized, connectivity_radius: float, radii=MEAN_SH
         :math:`R` in normalised units.
     radii : sequence of float, default (0.25, 0.5, 1.0)
         :math:`\rho` values.
-    chunk_size : int, default 4096
-        Points queried at once (bounds memory to about ``chunk_size`` times
-        the mean number of neighbours).
 
     Returns
     -------
@@ -446,21 +449,30 @@ def mean_shift_features(xy_normalized, connectivity_radius: float, radii=MEAN_SH
     r_unit = check_radius(connectivity_radius)
     n = len(pts)
     out = np.zeros((n, 3 * len(radii)))
-    if n == 0:
+    if n == 0 or len(radii) == 0:
         return torch.from_numpy(out).to(torch.float32)
-    tree = cKDTree(pts)
-    for c, rho in enumerate(radii):
-        r = float(rho) * r_unit
-        for start in range(0, n, chunk_size):
-            chunk = pts[start : start + chunk_size]
-            neighbours = tree.query_ball_point(chunk, r, return_sorted=False)
-            counts = np.fromiter(map(len, neighbours), dtype=np.int64, count=len(chunk))
-            flat = np.fromiter(chain.from_iterable(neighbours), dtype=np.int64, count=int(counts.sum()))
-            offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
-            means = np.add.reduceat(pts[flat], offsets, axis=0) / counts[:, None]
-            rows = slice(start, start + len(chunk))
-            out[rows, 3 * c] = np.log1p(counts) / 5.0
-            out[rows, 3 * c + 1 : 3 * c + 3] = (means - chunk) / r
+    # every pair i < j within the largest radius, once (memory: 16 bytes per pair), sorted into
+    # shells by the smallest radius that holds it; per-shell sums, accumulated over the shells,
+    # give each ball's count and sum
+    rs = np.asarray(radii, dtype=float) * r_unit
+    pairs = cKDTree(pts).query_pairs(float(rs.max()), output_type="ndarray")
+    first, second = pairs[:, 0], pairs[:, 1]
+    squared = ((pts[first] - pts[second]) ** 2).sum(axis=1)
+    order = np.argsort(rs)
+    shell = np.searchsorted(rs[order] ** 2, squared, side="left")  # index into radii by size
+    slots = len(rs) + 1  # the last one holds pairs outside every ball (a float edge case)
+
+    def shell_sums(weights_first, weights_second):
+        total = np.bincount(first * slots + shell, weights=weights_first, minlength=n * slots)
+        total += np.bincount(second * slots + shell, weights=weights_second, minlength=n * slots)
+        return np.cumsum(total.reshape(n, slots)[:, :-1], axis=1)
+
+    counts = 1 + shell_sums(None, None)
+    sums = [pts[:, [axis]] + shell_sums(pts[second, axis], pts[first, axis]) for axis in range(2)]
+    for rank, c in enumerate(order):
+        mean = np.stack([sums[0][:, rank], sums[1][:, rank]], axis=1) / counts[:, [rank]]
+        out[:, 3 * c] = np.log1p(counts[:, rank]) / 5.0
+        out[:, 3 * c + 1 : 3 * c + 3] = (mean - pts) / rs[c]
     return torch.from_numpy(out).to(torch.float32)
 
 
