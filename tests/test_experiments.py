@@ -78,6 +78,23 @@ def test_training_sets_are_built_from_their_own_settings_only(paper):
         assert longer.models[model_id].training != model.training
 
 
+def test_training_work_orders_the_quick_trainings_longest_first():
+    """The quick preset's Fig. 4a pair model (hidden 64, K 12, ~6500 localizations per graph)
+    and the C-shapes + rings classifier (hidden 96) train longest on a CPU; their jobs get
+    the highest priorities (workflow/rules/common.smk: training_priority)."""
+    quick = experiment(REPO / "config" / "quick.yaml")
+    order = sorted(quick.models, key=lambda m: -quick.models[m].training_work)
+    assert set(order[:2]) == {"pairs", "cshapes_rings"}
+    doubled = experiment(REPO / "config" / "quick.yaml", "training: {epochs: 50}\n")
+    assert doubled.models["scenario8"].training_work == 2 * quick.models["scenario8"].training_work
+
+
+def test_a_model_can_train_on_its_own_number_of_threads():
+    config = experiment("torch_threads: 1\ntraining: {overrides: {pairs: {torch_threads: 2}}}\n")
+    assert config.models["pairs"].torch_threads == 2 and config.models["scenario8"].torch_threads == 1
+    assert "torch_threads" not in config.models["pairs"].training  # not a setting of train()
+
+
 def test_max_test_fovs_keeps_the_first_test_fovs():
     smoke = experiment(REPO / "config" / "smoke.yaml")
     limit = smoke.config["max_test_fovs"]

@@ -57,6 +57,13 @@ def trained_model(wildcards):
     return EXPERIMENT.models[wildcards.model]
 
 
+def training_priority(base):
+    """Priority of a model's jobs: base plus its share (0-1) of the largest training work
+    (TrainedModel.training_work), so that the longest trainings start first."""
+    largest = max((m.training_work for m in EXPERIMENT.models.values()), default=1.0)
+    return lambda wildcards: base + 0.99 * trained_model(wildcards).training_work / largest
+
+
 def scenario_data_dir(wildcards):
     return scenario(wildcards).data_dir
 

@@ -14,13 +14,13 @@ rule training_set:
         "results/benchmarks/training_set/{model}.tsv"
     wildcard_constraints:
         model="|".join(EXPERIMENT.few_shot_models) or "(?!)",
-    # trainings first (see rule train)
-    priority: 1
+    # trainings first (see rule train), the longest first
+    priority: training_priority(1)
     conda:
         "../envs/miro.yaml"
     # as many cores as a training, so that a finished training set frees them for its
     # training instead of a one-core job taking one
-    threads: config["torch_threads"]
+    threads: lambda wildcards: trained_model(wildcards).torch_threads
     params:
         settings=lambda wildcards: trained_model(wildcards).training_set_settings,
         training_set=lambda wildcards: trained_model(wildcards).training_set,
@@ -42,10 +42,10 @@ rule single_shot_training_set:
         "results/benchmarks/training_set/{model}.tsv"
     wildcard_constraints:
         model="|".join(EXPERIMENT.single_shot_models) or "(?!)",
-    priority: 1
+    priority: training_priority(1)
     conda:
         "../envs/miro.yaml"
-    threads: config["torch_threads"]
+    threads: lambda wildcards: trained_model(wildcards).torch_threads
     params:
         settings=lambda wildcards: trained_model(wildcards).training_set_settings,
         training_set=lambda wildcards: trained_model(wildcards).training_set,
@@ -72,12 +72,12 @@ rule train:
         "logs/train/{model}.log",
     benchmark:
         "results/benchmarks/train/{model}.tsv"
-    # the longest jobs start as soon as their training set exists: a GPU is kept busy from
-    # the start, and a CPU-only machine reaches the CPU-time check within minutes
-    priority: 2
+    # the longest jobs start as soon as their training set exists, the longest first: a GPU is
+    # kept busy from the start, and a CPU-only machine reaches the CPU-time check within minutes
+    priority: training_priority(2)
     conda:
         "../envs/miro.yaml"
-    threads: config["torch_threads"]
+    threads: lambda wildcards: trained_model(wildcards).torch_threads
     resources:
         gpu=1,
         mem_mb=8000,

@@ -21,12 +21,16 @@ def run(main, smk):
 
 
 def set_torch_threads(smk):
-    """PyTorch intra-op threads = config torch_threads, whatever Snakemake allotted the
-    job: a sum split over another number of threads rounds differently, so a fixed
-    count keeps every model and label independent of --cores."""
+    """PyTorch intra-op threads = config torch_threads (a training job: its model's, see
+    miro.experiments.scenarios.model_torch_threads), whatever Snakemake allotted the job: a
+    sum split over another number of threads rounds differently, so a fixed count keeps
+    every model and label independent of --cores."""
     import torch  # here, not at the top: jobs without the network start without torch
 
-    torch.set_num_threads(smk.config["torch_threads"])
+    from miro.experiments.scenarios import model_torch_threads
+
+    model = smk.wildcards.get("model")
+    torch.set_num_threads(smk.config["torch_threads"] if model is None else model_torch_threads(smk.config, model))
 
 
 def job_device(smk):

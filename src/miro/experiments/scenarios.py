@@ -72,7 +72,7 @@ TRAINING_KEYS = (
 # the TRAINING_KEYS a training set is built from (the training-set rules' parameters)
 TRAINING_SET_KEYS = ("seed", "dataset_size", "reflect_clusters", "node_features")
 # per-scenario overrides that are not TRAINING_KEYS: the training set and the variant's settings
-VARIANT_KEYS = ("training_set", "class_weight", "class_balance", "cutoff_step")
+VARIANT_KEYS = ("training_set", "class_weight", "class_balance", "cutoff_step", "torch_threads")
 # methods of a scenario with miro.single_shot: our model trained from its one cluster, the authors' weights
 SINGLE_SHOT_METHODS = ("MIRO_single_shot", "MIRO_single_shot_released")
 # methods other than DBSCAN -> the method of miro.inference.baselines.CLUSTERERS they run; their
@@ -183,6 +183,8 @@ class TrainedModel:
             absolute); None for a few-shot model.
         cluster_length_nm: nm per normalised unit of a cluster file in nm; None when the
             file is in normalised units already (the authors' files).
+        torch_threads: PyTorch threads of its training-set and training jobs (config
+            ``torch_threads`` unless ``training.overrides.<id>.torch_threads`` says otherwise).
     """
 
     id: str
@@ -193,10 +195,19 @@ class TrainedModel:
     variant: dict | None
     cluster: str | None = None
     cluster_length_nm: float | None = None
+    torch_threads: int = 1
 
     @property
     def weights(self) -> str:
         return f"results/models/{self.id}/model.pt"
+
+    @property
+    def training_work(self) -> float:
+        """Relative arithmetic work of its training, epochs x graphs x K x hidden^2 (before
+        its training set exists the graphs' sizes are unknown): what orders the trainings,
+        the longest first, so that the longest does not start last."""
+        t = self.training
+        return float(t["epochs"] * t["dataset_size"] * t["num_steps"] * t["hidden_channels"] ** 2)
 
     @property
     def training_set_settings(self) -> dict:
@@ -545,8 +556,16 @@ def _trained_models(config: dict, spec: dict, methods: list, single_shot_files: 
             variant=_variant(config, spec, spec),
             cluster=cluster,
             cluster_length_nm=length_nm,
+            torch_threads=model_torch_threads(config, single_shot_model_id(spec["id"]) if single_shot else spec["id"]),
         )
     return trained
+
+
+def model_torch_threads(config: dict, model_id: str) -> int:
+    """PyTorch threads of a model's training-set and training jobs: its
+    ``training.overrides.<id>.torch_threads``, else config ``torch_threads``. A large-graph
+    model trains about as fast per core on two threads as on one, a small one does not."""
+    return int(config["training"]["overrides"].get(model_id, {}).get("torch_threads", config["torch_threads"]))
 
 
 def _data_dir(spec: dict) -> str:
