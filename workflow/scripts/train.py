@@ -17,7 +17,7 @@ from miro.nn.weights import save_checkpoint
 from miro.plotting.loss_curve import LossCurve
 from miro.training import LossLog, completed_epochs, train
 from miro.training.cost import estimate_training_seconds, format_duration
-from miro.training.training_sets import load_training_set
+from miro.training.training_sets import load_training_set, tile_graphs
 
 
 def main(smk):
@@ -30,7 +30,7 @@ def main(smk):
     key = json.dumps([settings, radius, variant, sha256_of(smk.input.graphs)], sort_keys=True)
     key = hashlib.sha256(key.encode()).hexdigest()[:16]
     checkpoint_dir = os.path.join(smk.params.checkpoint_dir, key)
-    graphs = load_training_set(smk.input.graphs)
+    graphs = tile_graphs(load_training_set(smk.input.graphs), settings.get("tiles", 1))
     # cMIRO: one logit per class of the training set (0 = not clustered)
     classes = int(max(int(g.y_class.max()) for g in graphs)) + 1 if variant["variant"] == "classification" else 0
     torch.manual_seed(settings["seed"])

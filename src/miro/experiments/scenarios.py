@@ -62,6 +62,7 @@ TRAINING_KEYS = (
     "batch_size",
     "lr",
     "lr_schedule",
+    "tiles",
     "hidden_channels",
     "nd_weight",
     "num_steps",
@@ -468,10 +469,11 @@ def _training_settings(config: dict, spec: dict, single_shot: bool = False) -> d
         settings["num_steps"] = own.get("num_steps", spec["miro"]["num_steps"])
     if settings["dataset_size"] is None:
         settings["dataset_size"] = _training_set(config, spec, single_shot)["dataset_size"]
-    if settings["lr_schedule"] == "constant":
-        # the authors' constant rate is what a model without the key was trained with: leaving it
-        # out keeps the jobs' parameters, and so the models of earlier runs, as they were
-        del settings["lr_schedule"]
+    # the authors' constant rate and whole graphs are what a model without these keys was trained
+    # with: leaving them out keeps the jobs' parameters, and so the models of earlier runs, as they were
+    for key, authors in (("lr_schedule", "constant"), ("tiles", 1)):
+        if settings[key] == authors:
+            del settings[key]
     return settings
 
 

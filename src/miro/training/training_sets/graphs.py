@@ -37,6 +37,7 @@ __all__ = [
     "graph_blinking_cropped_dataset",
     "simulated_graphs",
     "graph_from_annotated_fov",
+    "tile_graphs",
 ]
 
 
@@ -244,3 +245,45 @@ def graph_from_annotated_fov(
         cls[labels == 0] = 0
         data.y_class = torch.from_numpy(cls)
     return data
+
+
+def tile_graphs(graphs: Sequence[Data], tiles: int) -> list[Data]:
+    r"""Each graph cut into ``tiles`` x ``tiles`` pieces by its nodes' positions.
+
+    Node :math:`i` of a graph whose positions span :math:`[a, b]` along an axis falls in
+    tile :math:`\min(\lfloor t (p_i - a) / (b - a) \rfloor, t - 1)` along it
+    (:math:`t` = ``tiles``); each non-empty tile becomes a graph of its nodes
+    (``Data.subgraph``: node features, positions and targets as computed on the whole
+    graph, edges between tiles dropped), in row-major tile order, graph by graph.
+
+    Not in the authors' code. An epoch then takes :math:`t^2` times as many optimiser
+    steps for about the same arithmetic: on a CPU, where one graph per step learns more
+    per epoch than batches of four (``config/README.md``, "Shorter pair trainings"),
+    smaller steps stretch that further. Where clusters lie apart from the tile borders
+    (the grid of pairs of Figure 4a) no cluster is cut; a cluster cut by a border keeps
+    in each tile the targets of the whole cluster.
+
+    Parameters
+    ----------
+    graphs : sequence of torch_geometric.data.Data
+        Training graphs with ``position`` (normalised units).
+    tiles : int
+        Tiles per side; 1 returns the graphs as they are.
+
+    Returns
+    -------
+    list of torch_geometric.data.Data
+    """
+    tiles = int(tiles)
+    if tiles < 1:
+        raise MiroInputError(f"tiles: {tiles} is not a positive number of tiles per side")
+    if tiles == 1:
+        return list(graphs)
+    pieces = []
+    for graph in graphs:
+        position = graph.position.double()
+        low, span = position.min(dim=0).values, position.max(dim=0).values - position.min(dim=0).values
+        cell = torch.clamp((tiles * (position - low) / torch.clamp(span, min=1e-12)).long(), max=tiles - 1)
+        tile = cell[:, 1] * tiles + cell[:, 0]
+        pieces.extend(graph.subgraph(tile == t) for t in range(tiles * tiles) if bool((tile == t).any()))
+    return pieces
