@@ -62,7 +62,7 @@ def test_small_scale_row_reads_its_scenarios_model_at_the_cutoff_step(paper):
 
 def test_quick_preset_overrides_reach_training_and_inference(quick):
     s6 = quick.scenarios["scenario6_blinking"]
-    assert s6.training["num_steps"] == 10 and s6.training["epochs"] == 30 and s6.training["lr"] == 3.0e-3
+    assert s6.training["num_steps"] == 10 and s6.training["epochs"] == 10 and s6.training["lr"] == 3.0e-3
     assert s6.methods["MIRO"].miro["num_steps"] == 10  # squeezes with the K it was trained with
     assert s6.spec["miro"]["num_steps"] != 10  # the paper's K, which MIRO_released squeezes with
 
@@ -79,14 +79,14 @@ def test_training_sets_are_built_from_their_own_settings_only(paper):
 
 
 def test_training_work_orders_the_quick_trainings_longest_first():
-    """The quick preset's Fig. 4a pair model (hidden 64, K 12, ~6500 localizations per graph)
-    and the C-shapes + rings classifier (hidden 96) train longest on a CPU; their jobs get
-    the highest priorities (workflow/rules/common.smk: training_priority)."""
+    """The quick preset's C-shapes + rings classifier (hidden 96) has the most arithmetic per
+    graph-epoch and the highest priority (workflow/rules/common.smk: training_priority); the
+    work grows with the epochs (graph sizes are unknown before the training sets exist)."""
     quick = experiment(REPO / "config" / "quick.yaml")
     order = sorted(quick.models, key=lambda m: -quick.models[m].training_work)
-    assert set(order[:2]) == {"pairs", "cshapes_rings"}
-    doubled = experiment(REPO / "config" / "quick.yaml", "training: {epochs: 50}\n")
-    assert doubled.models["scenario8"].training_work == 2 * quick.models["scenario8"].training_work
+    assert order[0] == "cshapes_rings" and "pairs" in order[:5]
+    longer = experiment(REPO / "config" / "quick.yaml", "training: {epochs: 50}\n")  # quick: 8
+    assert longer.models["integrin"].training_work == 50 / 8 * quick.models["integrin"].training_work
 
 
 def test_a_model_can_train_on_its_own_number_of_threads():

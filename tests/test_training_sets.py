@@ -314,3 +314,28 @@ def test_single_shot_source_in_nm_is_centred_and_scaled(tmp_path):
     pd.DataFrame({"x": [0.0, 0.01], "y": [0.0, 0.01]}).to_csv(path, index=False)
     with pytest.raises(MiroInputError, match=r"cluster\.csv: 2 localization\(s\); a single-shot training cluster needs at least 3"):
         ts.single_shot_source(path)
+
+
+def test_tile_graphs_partition_the_nodes_and_keep_whole_graph_values():
+    from miro.data.simulation import MULTISHAPE_MIXTURES
+
+    generators = [np.random.default_rng(seed) for seed in (3, 4)]
+    graphs = ts.simulated_graphs("multishape", MULTISHAPE_MIXTURES["spots_rings"], generators, 0.1)
+    assert ts.tile_graphs(graphs, 1) == graphs
+    tiles = ts.tile_graphs(graphs, 2)
+    assert 2 < len(tiles) <= 8 and sum(t.num_nodes for t in tiles) == sum(g.num_nodes for g in graphs)
+    first = ts.tile_graphs(graphs[:1], 2)
+    assert len(first) == 4  # points in all four quadrants
+    for tile in first:
+        rows = [int(np.flatnonzero((graphs[0].position == p).all(1))[0]) for p in tile.position[:5]]
+        torch.testing.assert_close(tile.x[:5], graphs[0].x[rows])  # features of the whole graph
+        torch.testing.assert_close(tile.y[:5], graphs[0].y[rows])  # targets of the whole graph
+        src, dst = tile.edge_index
+        assert tile.edge_attr.shape[0] == src.numel() and int(tile.edge_index.max()) < tile.num_nodes
+    # every edge kept joins two nodes of one tile: none crosses the middle of the graph
+    middle = (graphs[0].position.min(0).values + graphs[0].position.max(0).values) / 2
+    for tile in first:
+        side = tile.position >= middle
+        assert (side == side[0]).all()
+    with pytest.raises(MiroInputError, match="tiles: 0"):
+        ts.tile_graphs(graphs, 0)

@@ -58,7 +58,7 @@ rule miro_dbscan:
         "../envs/miro.yaml"
     threads: config["torch_threads"]
     resources:
-        gpu=1,
+        gpu=LOCAL_GPU,
     params:
         fovs=lambda wildcards: scenario(wildcards).test_fovs,
         miro=lambda wildcards: method(wildcards).miro,

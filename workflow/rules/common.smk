@@ -8,7 +8,7 @@ import sys
 from snakemake.utils import validate
 
 from miro.errors import MiroInputError
-from miro.experiments import Experiment, check_scenario_sources, check_schema
+from miro.experiments import Experiment, check_scenario_sources, check_schema, local_gpus
 from miro.experiments.scenarios import OTHER_METHODS
 
 # `figure4a: null` turns Figure 4a off; Snakemake's default-filling validator would
@@ -40,6 +40,12 @@ wildcard_constraints:
     weights="|".join(re.escape(name) for name in EXPERIMENT.released),
     model="|".join(EXPERIMENT.models) or "(?!)",
     single_shot_file="|".join(re.escape(name) for name in EXPERIMENT.single_shot_manifest["file"]),
+
+
+# 1 where this machine shows an NVIDIA GPU, else 0: GPU jobs take the local profile's `gpu`
+# counter (one at a time on the GPU) only where there is one, so that on a CPU-only machine
+# trainings run side by side. SLURM profiles set gpu per rule.
+LOCAL_GPU = min(local_gpus(), 1)
 
 
 def scenario(wildcards):

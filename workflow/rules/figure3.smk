@@ -42,7 +42,7 @@ rule figure3:
         "../envs/miro.yaml"
     threads: config["torch_threads"]
     resources:
-        gpu=1,
+        gpu=LOCAL_GPU,
     params:
         fovs=lambda wildcards: scenario(wildcards).test_fovs,
         fov=lambda wildcards: scenario(wildcards).figure_fov,

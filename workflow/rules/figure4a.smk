@@ -36,7 +36,7 @@ if FIGURE4A:
             "../envs/miro.yaml"
         threads: config["torch_threads"]
         resources:
-            gpu=1,
+            gpu=LOCAL_GPU,
         params:
             scenario=FIGURE4A.scenario,
             distances=FIGURE4A.config["distances"],

@@ -41,7 +41,7 @@ if NANOCLUSTERS:
             "../envs/miro.yaml"
         threads: config["torch_threads"]
         resources:
-            gpu=1,
+            gpu=LOCAL_GPU,
         params:
             files=lambda wildcards: NANOCLUSTERS.files(wildcards.nanoclusters_dataset),
             pixel_size=lambda wildcards: NANOCLUSTERS.datasets[wildcards.nanoclusters_dataset].get("pixel_size"),

@@ -59,7 +59,7 @@ if NUP96:
             "../envs/miro.yaml"
         threads: config["torch_threads"]
         resources:
-            gpu=1,
+            gpu=LOCAL_GPU,
         params:
             sha256=NUP96.config.get("sha256"),
             model_scenario=NUP96.model_scenario,

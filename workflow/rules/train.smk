@@ -79,7 +79,7 @@ rule train:
         "../envs/miro.yaml"
     threads: lambda wildcards: trained_model(wildcards).torch_threads
     resources:
-        gpu=1,
+        gpu=LOCAL_GPU,
         mem_mb=8000,
         runtime=600,
     params:

@@ -11,7 +11,7 @@ line starting with ``config:``. The Snakemake workflow only maps these objects
 onto rules; nothing here imports Snakemake.
 """
 
-from miro.experiments.experiment import Experiment, check_scenario_sources, check_schema
+from miro.experiments.experiment import Experiment, check_scenario_sources, check_schema, local_gpus
 from miro.experiments.scenarios import MethodSettings, Scenario, TrainedModel
 from miro.experiments.seeding import fov_rng
 from miro.experiments.studies import Figure4a, Nanoclusters, Nup96
@@ -27,4 +27,5 @@ __all__ = [
     "check_scenario_sources",
     "check_schema",
     "fov_rng",
+    "local_gpus",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import glob
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,13 @@ from miro.experiments.scenarios import OTHER_METHODS, dataset_id, resolve_models
 from miro.experiments.studies import Figure4a, Nanoclusters, Nup96
 
 __all__ = ["Experiment", "check_scenario_sources", "check_schema"]
+
+
+def local_gpus() -> int:
+    """NVIDIA GPUs this machine shows, counted by their device files (``/dev/nvidia0``, ...)
+    without importing torch: the workflow's GPU jobs take the local profile's ``gpu`` counter,
+    which serialises them, only where there is a GPU."""
+    return len(glob.glob("/dev/nvidia[0-9]*"))
 
 
 def check_schema(config: dict, schema_path) -> None:
