@@ -9,6 +9,8 @@ rule download_benchmark:
         "logs/download_benchmark/{dataset}.log",
     benchmark:
         "results/benchmarks/download_benchmark/{dataset}.tsv"
+    # seconds each, and every training set waits for its data: before any other job
+    priority: 3
     conda:
         "../envs/miro.yaml"
     params:
@@ -68,6 +70,8 @@ rule simulate_dataset:
         "results/benchmarks/simulate_dataset/{scenario}.tsv"
     wildcard_constraints:
         scenario="|".join(EXPERIMENT.simulated) or "(?!)",
+    # seconds each, and every training set waits for its data: before any other job
+    priority: 3
     conda:
         "../envs/miro.yaml"
     params:

@@ -72,7 +72,7 @@ TRAINING_KEYS = (
 )
 # the TRAINING_KEYS a training set is built from (the training-set rules' parameters)
 TRAINING_SET_KEYS = ("seed", "dataset_size", "reflect_clusters", "node_features")
-# per-scenario overrides that are not TRAINING_KEYS: the training set and the variant's settings
+# per-scenario overrides that are not TRAINING_KEYS: the training set, the variant's settings and the jobs' threads
 VARIANT_KEYS = ("training_set", "class_weight", "class_balance", "cutoff_step", "torch_threads")
 # methods of a scenario with miro.single_shot: our model trained from its one cluster, the authors' weights
 SINGLE_SHOT_METHODS = ("MIRO_single_shot", "MIRO_single_shot_released")
