@@ -44,15 +44,16 @@ RUN_TIMEOUT_S = 600
 
 
 def gpu_rules():
-    """Names of the rules that declare a `gpu` resource (`resources: gpu=1`: the CUDA rules),
-    read from the rule files' text, so rules defined only for some configs count too."""
+    """Names of the rules that declare a `gpu` resource (`resources: gpu=LOCAL_GPU`, 1 where the
+    machine shows a GPU: the CUDA rules), read from the rule files' text, so rules defined only
+    for some configs count too."""
     found = set()
     for path in RULES:
         text = path.read_text()
         starts = list(re.finditer(r"^[ \t]*(?:rule|checkpoint)\s+(\w+)\s*:", text, flags=re.MULTILINE))
         for start, end in zip(starts, [*starts[1:], None]):
             body = text[start.end():end.start() if end else len(text)]
-            if re.search(r"\bgpu\s*=\s*[1-9]", body):
+            if re.search(r"\bgpu\s*=\s*(?:[1-9]|LOCAL_GPU\b)", body):
                 found.add(start.group(1))
     return found
 
