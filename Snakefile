@@ -10,6 +10,15 @@ min_version("9.20")
 configfile: os.path.join(workflow.basedir, "config", "config.yaml")
 
 
+# numpy's and SciPy's OpenBLAS in one thread in every job (jobs inherit this; cluster jobs
+# parse this file again): the jobs' linear algebra is small (eigensolvers of graph
+# components), where extra BLAS threads only spin against the other jobs' cores: graph
+# building took 1.34x longer in the default threads with the second core of a 2-core
+# machine busy, 1.04x on idle cores, features bit-identical either way
+# (benchmarks/bench_blas_threads.py). PyTorch's threads are torch_threads.
+os.environ.update(OPENBLAS_NUM_THREADS="1")  # set, not read: no envvars entry
+
+
 report: "workflow/report/workflow.rst"
 
 

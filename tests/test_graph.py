@@ -320,6 +320,17 @@ def test_laplacian_pe_direct_call_and_k():
     np.testing.assert_allclose(pe.numpy(), np.abs(v[:, 1:3]), atol=1e-6)
 
 
+def test_shift_invert_and_pygs_smallest_algebraic_call_agree(monkeypatch):
+    from miro.nn import graph
+
+    rng = np.random.default_rng(5)
+    u = rng.uniform(0, 1, (400, 2))  # one component of 400 nodes: the sparse solver
+    ei = delaunay_edges(u, 0.2)
+    shifted = laplacian_eigenvector_pe(ei, len(u))
+    monkeypatch.setattr(graph, "EIGSH_SHIFT", None)
+    np.testing.assert_allclose(laplacian_eigenvector_pe(ei, len(u)).numpy(), shifted.numpy(), atol=1e-5)
+
+
 def test_build_graph_rejects_bad_radius():
     with pytest.raises(MiroInputError, match="connectivity_radius"):
         build_graph(np.zeros((3, 2)), 0)

@@ -155,6 +155,18 @@ def test_resume_refuses_other_settings(graphs, tmp_path):
     assert len(hist) == 1
 
 
+def test_tiles_train_on_the_tiled_graphs(graphs):
+    kw = dict(epochs=1, batch_size=2, connectivity_radius=R, seed=3, progress=False)
+    tiled, hist = train(_model(), graphs, tiles=2, **kw)
+    by_hand, hist_by_hand = train(_model(), ts.tile_graphs(graphs, 2), **kw)
+    assert [h["loss"] for h in hist] == [h["loss"] for h in hist_by_hand]
+    assert all(torch.equal(a, b) for a, b in zip(_weights(tiled), _weights(by_hand)))
+    whole, _ = train(_model(), graphs, **kw)
+    assert not all(torch.equal(a, b) for a, b in zip(_weights(tiled), _weights(whole)))
+    with pytest.raises(MiroInputError, match="tiles"):
+        train(_model(), graphs, tiles=0, **kw)
+
+
 def test_training_reduces_loss(graphs):
     _, hist = train(_model(), graphs, epochs=4, lr=3e-3, batch_size=2, connectivity_radius=R, seed=0, progress=False)
     assert hist[-1]["loss"] < hist[0]["loss"]

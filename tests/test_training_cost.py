@@ -16,6 +16,9 @@ def test_estimate_scales_with_epochs_and_nodes(graphs):
     assert cost.seconds_per_epoch == pytest.approx(cost.seconds_per_node * nodes)
     assert cost.seconds == pytest.approx(10 * cost.seconds_per_epoch)
     assert estimate_training_seconds(_model(), graphs, epochs=0, batch_size=2, connectivity_radius=R).seconds == 0
+    # tiles: the probe steps on pieces, the epoch still counts every node once
+    tiled = estimate_training_seconds(_model(), graphs, epochs=10, batch_size=1, connectivity_radius=R, tiles=2)
+    assert tiled.seconds_per_epoch == pytest.approx(tiled.seconds_per_node * nodes)
 
 
 def test_estimate_leaves_model_and_random_state_alone(graphs):

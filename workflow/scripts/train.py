@@ -17,7 +17,7 @@ from miro.nn.weights import save_checkpoint
 from miro.plotting.loss_curve import LossCurve
 from miro.training import LossLog, completed_epochs, train
 from miro.training.cost import estimate_training_seconds, format_duration
-from miro.training.training_sets import load_training_set, tile_graphs
+from miro.training.training_sets import load_training_set
 
 
 def main(smk):
@@ -30,7 +30,7 @@ def main(smk):
     key = json.dumps([settings, radius, variant, sha256_of(smk.input.graphs)], sort_keys=True)
     key = hashlib.sha256(key.encode()).hexdigest()[:16]
     checkpoint_dir = os.path.join(smk.params.checkpoint_dir, key)
-    graphs = tile_graphs(load_training_set(smk.input.graphs), settings.get("tiles", 1))
+    graphs = load_training_set(smk.input.graphs)
     # cMIRO: one logit per class of the training set (0 = not clustered)
     classes = int(max(int(g.y_class.max()) for g in graphs)) + 1 if variant["variant"] == "classification" else 0
     torch.manual_seed(settings["seed"])
@@ -42,7 +42,7 @@ def main(smk):
     model, history = train(
         model, graphs,
         epochs=settings["epochs"], batch_size=settings["batch_size"], lr=settings["lr"],
-        lr_schedule=settings.get("lr_schedule", "constant"), connectivity_radius=radius, seed=settings["seed"], device=device,
+        lr_schedule=settings.get("lr_schedule", "constant"), tiles=settings.get("tiles", 1), connectivity_radius=radius, seed=settings["seed"], device=device,
         checkpoint_dir=checkpoint_dir, resume=True, progress=False,
         callbacks=[LossLog(smk.output.loss), LossCurve(smk.output.curve)], class_balance=variant["class_balance"], **loss,
     )
@@ -59,7 +59,7 @@ def check_training_time(smk, model, graphs, settings, radius, loss, device, chec
     if epochs <= 0:
         return
     cost = estimate_training_seconds(
-        model, graphs, epochs=epochs, batch_size=settings["batch_size"], lr=settings["lr"],
+        model, graphs, epochs=epochs, batch_size=settings["batch_size"], lr=settings["lr"], tiles=settings.get("tiles", 1),
         connectivity_radius=radius, device=device, **loss,
     )
     logging.info("estimated training time on %s: %s (%d epochs of %s)", device, format_duration(cost.seconds),

@@ -38,6 +38,7 @@ LIMITS = {
     "--hidden": (int, 1, 4096, True, "hidden channels; the released models use 256"),
     "--dataset-size": (int, 1, 10_000_000, True, "synthetic graphs kept in memory; the authors use 1500"),
     "--batch-size": (int, 1, 4096, True, "graphs per optimizer step; the authors use 4"),
+    "--tiles": (int, 1, 64, True, "pieces per side of a training graph; a piece needs clusters whole to learn from"),
     "--lr": (float, 0, 1, False, "larger Adam steps diverge; the authors use 1e-4"),
     "--seed": (int, 0, 2**32 - 1, True, "numpy seeds are 32-bit"),
 }

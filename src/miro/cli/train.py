@@ -89,6 +89,7 @@ def run(args) -> int:
         batch_size=args.batch_size,
         lr=args.lr,
         lr_schedule=args.lr_schedule,
+        tiles=args.tiles,
         connectivity_radius=args.radius,
         seed=args.seed,
         device=str(device),
@@ -101,6 +102,7 @@ def run(args) -> int:
         "epochs": args.epochs,
         "lr": args.lr,
         "lr_schedule": args.lr_schedule,
+        "tiles": args.tiles,
         "seed": args.seed,
         "training_files": [str(p) for p in args.fovs],
         "single_shot_cluster": str(args.single_shot) if args.single_shot else None,
@@ -165,6 +167,9 @@ def add_parser(commands) -> None:
     train.add_argument("--lr", type=ranged("--lr"), default=1e-4, help="Adam learning rate (default 1e-4)")
     train.add_argument("--lr-schedule", choices=("constant", "cosine"), default="constant",
                        help="constant learning rate (the authors', default), or a 5 %% warm-up and cosine decay from --lr")
+    train.add_argument("--tiles", type=ranged("--tiles"), default=1, metavar="T",
+                       help="train on every graph cut into T x T pieces: T² times the optimiser steps per epoch "
+                       "for about the same arithmetic (default 1, whole graphs, the authors')")
     train.add_argument("--seed", type=ranged("--seed"), default=0, help="random seed (default 0)")
     train.add_argument("--device", default="auto", help="cpu, cuda ... (default auto)")
     train.add_argument("--checkpoint-dir", metavar="DIR", help="save the training state here after every epoch and resume from it")

@@ -82,6 +82,7 @@ EIGSH_START_SEED = 0
 #: with ``which="SA"``. Same eigenpairs (measured: eigenvectors within 2e-14), found in
 #: a few iterations instead of thousands on a blinking FOV's 11 000-node component
 #: (2.9x faster on a Multiple Blinking Scenario 6 FOV; benchmarks/bench_features.py).
+#: ``None``: PyG's own call, ``which="SA"`` without a shift (the reference of that benchmark).
 EIGSH_SHIFT = -0.01
 
 
@@ -390,7 +391,8 @@ def laplacian_eigenvector_pe(edge_index, num_nodes: int, k: int = 5) -> torch.Te
             w, v = np.linalg.eigh(sub.toarray())
         else:
             start = np.random.default_rng(EIGSH_START_SEED).uniform(-1.0, 1.0, size)
-            w, v = eigsh(sub.tocsc(), k=k + 1, sigma=EIGSH_SHIFT, which="LM", v0=start, return_eigenvectors=True)
+            mode = {"which": "SA"} if EIGSH_SHIFT is None else {"sigma": EIGSH_SHIFT, "which": "LM"}
+            w, v = eigsh(sub.tocsc(), k=k + 1, v0=start, return_eigenvectors=True, **mode)
         idx = np.argsort(w, kind="stable")[: k + 1]
         for j in idx:
             values.append(w[j])

@@ -36,6 +36,7 @@ from miro._validation import check_count
 from miro.errors import MiroInputError
 from miro.nn.device import resolve_device
 from miro.training.loop import training_step
+from miro.training.training_sets.graphs import tile_graphs
 
 __all__ = ["TrainingCost", "estimate_training_seconds", "format_duration"]
 
@@ -77,6 +78,7 @@ def estimate_training_seconds(
     connectivity_radius: float,
     lr: float = 1e-4,
     num_steps: int | None = None,
+    tiles: int = 1,
     device="cpu",
     max_probe_batches: int = 3,
     time_budget: float = 20.0,
@@ -100,6 +102,10 @@ def estimate_training_seconds(
         Adam learning rate of the probe's optimiser.
     num_steps : int, optional
         :math:`K`; default ``model.num_steps``.
+    tiles : int, default 1
+        Pieces per side of every graph, as in :func:`miro.training.train`: the
+        probe steps on pieces of the first graphs (the cost is per node, and the
+        pieces of a graph hold its nodes).
     device : str, default "cpu"
         Where the training will run (``"cuda"`` falls back to the CPU).
     max_probe_batches : int, default 3
@@ -125,6 +131,8 @@ def estimate_training_seconds(
         raise MiroInputError(f"max_probe_batches: expected an integer >= 2 (a warm-up and a timed batch), got {max_probe_batches!r}")
     from torch_geometric.data import Batch
 
+    total_nodes = sum(g.num_nodes for g in graphs)
+    graphs = tile_graphs(graphs[: max_probe_batches * batch_size], tiles)
     dev = resolve_device(device)
     k_steps = int(num_steps) if num_steps is not None else int(model.num_steps)
     probe = copy.deepcopy(model).to(dev).train()
@@ -145,7 +153,7 @@ def estimate_training_seconds(
                 break
     timed = slice(1, None) if len(times) > 1 else slice(0, 1)
     per_node = sum(times[timed]) / max(sum(nodes[timed]), 1)
-    per_epoch = per_node * sum(g.num_nodes for g in graphs)
+    per_epoch = per_node * total_nodes
     return TrainingCost(
         seconds=per_epoch * epochs,
         seconds_per_epoch=per_epoch,

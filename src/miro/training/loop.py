@@ -30,6 +30,7 @@ from miro.nn.device import resolve_device
 from miro.training.loss import VARIANTS, balanced_class_weights, miro_loss
 from miro.training.schedule import LR_SCHEDULES, learning_rate
 from miro.training.state import CHECKPOINT_NAME, fingerprint, restore_state, save_state
+from miro.training.training_sets.graphs import tile_graphs
 
 __all__ = ["train", "training_step"]
 
@@ -121,6 +122,7 @@ def train(
     batch_size: int = 4,
     lr: float = 1e-4,
     lr_schedule: str = "constant",
+    tiles: int = 1,
     connectivity_radius: float,
     nd_weight: float = 10.0,
     seed: int,
@@ -158,6 +160,10 @@ def train(
         :func:`miro.training.schedule.learning_rate` over all ``epochs`` (the authors:
         constant). With ``"cosine"`` the rates depend on ``epochs``, so a training state
         is resumed only with the same ``epochs``.
+    tiles : int, default 1
+        Train on every graph cut into ``tiles`` x ``tiles`` pieces (features and targets of
+        the whole graph, :func:`miro.training.training_sets.tile_graphs`): :math:`t^2` times
+        the optimiser steps per epoch for about the same arithmetic. 1: the authors'.
     connectivity_radius : float
         :math:`R` the graphs were built with (normalised units).
     nd_weight : float, default 10
@@ -212,7 +218,7 @@ def train(
     check_choice(variant, VARIANTS, "variant")
     epochs = check_count(epochs, "epochs")
     batch_size = check_count(batch_size, "batch_size", 1)
-    graphs = _check_dataset(dataset, variant)
+    graphs = tile_graphs(_check_dataset(dataset, variant), tiles)
     r, k_steps = _check_settings(
         model, graphs, variant=variant, seed=seed, lr=lr, lr_schedule=lr_schedule, connectivity_radius=connectivity_radius,
         num_steps=num_steps, cutoff_step=cutoff_step,
@@ -234,8 +240,7 @@ def train(
 
     model.to(dev)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    loader_generator = torch.Generator()
-    loader_generator.manual_seed(seed)
+    loader_generator = torch.Generator().manual_seed(seed)
     state_path = Path(checkpoint_dir) / CHECKPOINT_NAME if checkpoint_dir is not None else None
     if state_path is not None and resume and state_path.is_file():
         history, start_epoch = _resume(state_path, epochs, settings, model, optimizer, loader_generator, dev)
