@@ -2,7 +2,6 @@
 Snakemake runs of the workflow, and the end-to-end runs started in the background (:func:`background`),
 among them the simulated Scenario 2 run that several end-to-end tests share."""
 
-import copy
 import os
 import re
 import signal
@@ -240,17 +239,9 @@ def resolve_config(*overlays):
     (paths or YAML text), resolved as the workflow's common.smk does, without Snakemake runs."""
     from snakemake.utils import update_config, validate
 
-    from miro.experiments import Experiment, check_scenario_sources, check_schema
+    from miro.experiments import Experiment
 
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     for overlay in overlays:
         update_config(config, yaml.safe_load(overlay.read_text() if isinstance(overlay, Path) else overlay))
-    check_scenario_sources(config)
-    schema = str(REPO / "workflow" / "schemas" / "config.schema.yaml")
-    figure4a_off = config.get("figure4a", {}) is None
-    if figure4a_off:
-        del config["figure4a"]
-    check_schema(config, schema)
-    validate(config, schema, set_default=True)
-    config["figure4a"] = None if figure4a_off else config["figure4a"]
-    return Experiment.from_config(copy.deepcopy(config), REPO)
+    return Experiment.from_workflow_config(config, REPO, validate)

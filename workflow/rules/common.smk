@@ -8,22 +8,13 @@ import sys
 from snakemake.utils import validate
 
 from miro.errors import MiroInputError
-from miro.experiments import Experiment, check_scenario_sources, check_schema, local_gpus
+from miro.experiments import Experiment, local_gpus
 from miro.experiments.scenarios import OTHER_METHODS
 
-# `figure4a: null` turns Figure 4a off; Snakemake's default-filling validator would
-# try to fill the defaults of its keys into null, so it is validated without it.
-_figure4a_off = "figure4a" in config and config["figure4a"] is None
 try:
-    # a scenario reads its FOVs from exactly one source: say so before the schema's oneOf would
-    check_scenario_sources(config)
-    if _figure4a_off:
-        del config["figure4a"]
-    # one line naming an unknown or bad key, before validate() would print the whole schema
-    check_schema(config, os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml"))
-    validate(config, schema="../schemas/config.schema.yaml", set_default=True)
-    config["figure4a"] = None if _figure4a_off else config.get("figure4a")
-    EXPERIMENT = Experiment.from_config(config, workflow.basedir)
+    # one line naming a bad key or scenario before Snakemake's validator would print the
+    # schema; the validator then fills in the schema's defaults (config is completed in place)
+    EXPERIMENT = Experiment.from_workflow_config(config, workflow.basedir, validate)
 except MiroInputError as error:  # one line naming the key and the fix, no traceback
     sys.exit(f"error: {error}")
 SCENARIOS = EXPERIMENT.scenarios

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import glob
 from dataclasses import dataclass
@@ -114,6 +115,27 @@ class Experiment:
             nanoclusters=Nanoclusters.from_config(config, scenarios, benchmark_manifest, repo),
             nup96=Nup96.from_config(config, scenarios, repo),
         )
+
+    @classmethod
+    def from_workflow_config(cls, config: dict, repo, validate) -> Experiment:
+        """Check, complete and resolve a config as read from its YAML files, as the workflow does.
+
+        ``config`` (config/config.yaml updated by the presets) is completed in place: one-line
+        checks of the scenarios' sources and of the schema (``workflow/schemas/config.schema.yaml``
+        under ``repo``), then ``validate(config, schema_path)`` fills in the schema's defaults
+        (``snakemake.utils.validate``; the library does not import Snakemake). ``figure4a: null``
+        (Figure 4a off) stays null, since a default-filling validator cannot fill into null.
+        """
+        repo = Path(repo)
+        schema = repo / "workflow" / "schemas" / "config.schema.yaml"
+        check_scenario_sources(config)
+        figure4a_off = "figure4a" in config and config["figure4a"] is None
+        if figure4a_off:
+            del config["figure4a"]
+        check_schema(config, schema)
+        validate(config, str(schema))
+        config["figure4a"] = None if figure4a_off else config.get("figure4a")
+        return cls.from_config(copy.deepcopy(config), repo)  # its own copy: defaults filled in share objects
 
     def repo_path(self, path) -> str:
         """A config path: absolute as given, else relative to the repository root."""
