@@ -47,7 +47,8 @@ def family_of(rule: str) -> str:
 
 
 def read_jobs(run_dir: Path) -> pd.DataFrame:
-    """One row per job: rule, job (its wildcards), seconds, cpu seconds, end time (epoch s)."""
+    """One row per job: rule, job (its wildcards), seconds, cpu seconds, end time (epoch s), and
+    its benchmark file relative to ``run_dir``."""
     root = run_dir / "results" / "benchmarks"
     rows = []
     for path in sorted(root.rglob("*.tsv")):
@@ -63,8 +64,9 @@ def read_jobs(run_dir: Path) -> pd.DataFrame:
             "seconds": float(table["s"].iloc[-1]),
             "cpu_seconds": float(table["cpu_time"].iloc[-1]),
             "end": path.stat().st_mtime,
+            "file": path.relative_to(run_dir).as_posix(),
         })
-    return pd.DataFrame(rows, columns=["rule", "family", "job", "seconds", "cpu_seconds", "end"])
+    return pd.DataFrame(rows, columns=["rule", "family", "job", "seconds", "cpu_seconds", "end", "file"])
 
 
 def summarize(jobs: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -126,6 +126,41 @@ def test_tiny_end_to_end(tiny_runs):
     assert "Nothing to be done" in again.stdout + again.stderr
 
 
+@pytest.mark.slow
+def test_extrapolated_run_from_the_tiny_run(tiny_runs, tmp_path):
+    """benchmarks/extrapolate_run.py on the tiny run: it predicts its own config job by job;
+    three times the epochs add two mean epochs to each training; one test FOV instead of
+    three takes two per-FOV gaps (from the job's log) off each clustering job and at most two
+    thirds off each metrics job."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import extrapolate_run
+
+    run = tiny_runs[2]
+
+    def predicted(overlay=None):
+        files = [TINY]
+        if overlay:
+            (tmp_path / "overlay.yaml").write_text(overlay)
+            files.append(tmp_path / "overlay.yaml")
+        jobs = extrapolate_run.dry_run(files, 2)
+        extrapolate_run.predict(jobs, run, extrapolate_run.target_experiment(files))
+        return {job.benchmark: job for job in jobs if job.benchmark}
+
+    same = predicted()
+    assert {job.kind for job in same.values()} <= {"measured", "scaled"}
+    assert all(job.seconds == pytest.approx(job.measured) for job in same.values())
+    longer = predicted("training: {epochs: 3}")
+    for model in ("scenario8", "scenario6_blinking"):
+        epochs = pd.read_csv(run / "results" / "models" / model / "loss.tsv", sep="\t")["seconds"]
+        job = longer[f"results/benchmarks/train/{model}.tsv"]
+        assert job.seconds == pytest.approx(job.measured + 2 * epochs.mean())
+    fewer = predicted("max_test_fovs: 1")
+    clustering = fewer["results/benchmarks/miro_dbscan/scenario8/MIRO.tsv"]
+    assert clustering.seconds < clustering.measured and "3 -> 1 FOVs" in clustering.how
+    metrics = fewer["results/benchmarks/metrics/scenario8/MIRO.tsv"]  # its start-up (as dbscan_baseline's) does not shrink
+    assert metrics.measured / 3 <= metrics.seconds <= metrics.measured and "x 1/3 FOVs" in metrics.how
+
+
 # ---------------------------------------------------------------- no silent days of CPU training
 
 WAYS_FORWARD = ("GPU machine", "profiles/slurm", "config/quick.yaml", "config/released.yaml", "max_cpu_training_hours=inf")

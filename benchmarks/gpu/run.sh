@@ -12,10 +12,12 @@
 #   cuda_tests   pytest -k "cuda or gpu" (the gpu-marked tests and every test named *cuda*)
 #   bench_scale  benchmarks/bench_scale.py --sizes 1e6 --device cuda
 #   smoke        the paper DAG, config/smoke.yaml (tiny: tests/config/tiny.yaml), all local data
-#   smoke_timing benchmarks/bench_workflow.py on the smoke run -> smoke_timing.md
-# $OUT gets at most 8 files: summary.txt (step, exit code, seconds), env.log, cuda_tests.log,
-# bench_scale.log, smoke.log, smoke_timing.md, smoke_results.tar.gz (tables, benchmarks, losses,
-# provenance.json, logs of failed jobs and of training).
+#   smoke_timing benchmarks/bench_workflow.py on the smoke run -> smoke_timing.md, and
+#                benchmarks/extrapolate_run.py: the paper preset on this machine, predicted from
+#                the smoke run -> paper_estimate.md, paper_estimate_jobs.csv
+# $OUT gets at most 9 files: summary.txt (step, exit code, seconds), env.log, cuda_tests.log,
+# bench_scale.log, smoke.log, smoke_timing.md, paper_estimate.md, paper_estimate_jobs.csv,
+# smoke_results.tar.gz (tables, benchmarks, losses, provenance.json, logs of failed jobs and of training).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export ROOT=$PWD
@@ -37,11 +39,11 @@ SUMMARY=$OUT/summary.txt
 printf '%-13s %5s %8s  %s\n' step exit seconds note >"$SUMMARY"
 
 if [ "$TINY" = 1 ]; then
-  SMOKE_CONFIG=tests/config/tiny.yaml; GPUS=0; SCALE_SIZES=1e4; NUP96_GRID=2
+  SMOKE_CONFIG=tests/config/tiny.yaml; TARGET_CONFIG=tests/config/tiny.yaml; GPUS=0; SCALE_SIZES=1e4; NUP96_GRID=2
 else
-  SMOKE_CONFIG=config/smoke.yaml; GPUS=${MIRO_GPU_SMOKE_GPUS:-1}; SCALE_SIZES=1e6; NUP96_GRID=${MIRO_GPU_NUP96_GRID:-8}
+  SMOKE_CONFIG=config/smoke.yaml; TARGET_CONFIG=""; GPUS=${MIRO_GPU_SMOKE_GPUS:-1}; SCALE_SIZES=1e6; NUP96_GRID=${MIRO_GPU_NUP96_GRID:-8}
 fi
-export SMOKE_CONFIG GPUS SCALE_SIZES NUP96_GRID
+export SMOKE_CONFIG TARGET_CONFIG GPUS SCALE_SIZES NUP96_GRID
 
 elapsed() { echo $(($(date +%s) - T0)); }
 
@@ -154,7 +156,12 @@ smoke_timing() {
   python3 benchmarks/bench_workflow.py "$SMOKE" >"$OUT/smoke_timing.md"
   local rc=$?
   cat "$OUT/smoke_timing.md"
-  return $rc
+  # the target preset (the paper; tiny mode: tiny.yaml itself) predicted from the smoke run on this machine
+  python3 benchmarks/extrapolate_run.py "$SMOKE" --configfile $TARGET_CONFIG "$DATA/device.yaml" \
+    --cores "$CORES" --gpus "$GPUS" --csv "$OUT/paper_estimate_jobs.csv" >"$OUT/paper_estimate.md"
+  local predicted=$?
+  cat "$OUT/paper_estimate.md"
+  return $((rc || predicted))
 }
 
 export -f setup env_report cuda_tests bench_scale smoke smoke_dag smoke_timing

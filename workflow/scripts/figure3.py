@@ -25,6 +25,7 @@ def main(smk):
                                        dbscan["min_samples"], num_steps=miro["num_steps"], clustering=smk.params.clustering,
                                        device=device)
         parts.append(pd.DataFrame({"fov": fov, "class": table["class"].to_numpy(), "label": labels, "class_pred": classes}))
+        logging.info("FOV %s: %d localizations, %d clusters (%s)", fov, len(table), len(set(labels) - {0}), device)
         if fov == smk.params.fov:
             example = table[["x", "y"]].to_numpy()
     per_loc = pd.concat(parts, ignore_index=True)

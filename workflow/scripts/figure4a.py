@@ -19,6 +19,7 @@ the DBSCAN parameters used (dbscan), and the figure (png, svg).
 
 import json
 import logging
+import time
 
 import numpy as np
 from script_utils import chosen_dbscan, job_device, run, set_torch_threads
@@ -71,7 +72,10 @@ def main(smk):
         "MIRO+DBSCAN": clusterer.set_params(eps=squeezed["eps"], min_samples=int(squeezed["min_samples"])).fit_predict,
     }
     fovs = ((d, fov, *simulate_pairs(smk, d, fov)) for d in smk.params.distances for fov in range(1, smk.params.n_fovs + 1))
+    start = time.perf_counter()
     per_fov = jic_by_distance(clusterers, fovs)
+    # what grows with n_fovs (benchmarks/extrapolate_run.py scales it)
+    logging.info("%d FOVs per distance clustered in %.2f s", smk.params.n_fovs, time.perf_counter() - start)
     # example panel: the first pair (clusters 1 and 2) of FOV 1 at the first distance
     distance = smk.params.distances[0]
     xy, truth = simulate_pairs(smk, distance, 1)
