@@ -37,7 +37,8 @@ def main(smk):
     model = MIRO(hidden_channels=settings["hidden_channels"], num_steps=settings["num_steps"], out_channels=2 + classes,
                  node_features=settings["node_features"])
     loss = {"nd_weight": settings["nd_weight"], "variant": variant["variant"], "class_weight": variant["class_weight"],
-            "cutoff_step": variant["cutoff_step"] if variant["variant"] == "multiscale" else None}
+            "cutoff_step": variant["cutoff_step"] if variant["variant"] == "multiscale" else None,
+            "precision": settings.get("precision", "fp32")}
     check_training_time(smk, model, graphs, settings, radius, loss, device, checkpoint_dir)
     model, history = train(
         model, graphs,

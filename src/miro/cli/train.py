@@ -90,6 +90,7 @@ def run(args) -> int:
         lr=args.lr,
         lr_schedule=args.lr_schedule,
         tiles=args.tiles,
+        precision=args.precision,
         connectivity_radius=args.radius,
         seed=args.seed,
         device=str(device),
@@ -103,6 +104,7 @@ def run(args) -> int:
         "lr": args.lr,
         "lr_schedule": args.lr_schedule,
         "tiles": args.tiles,
+        "precision": args.precision,
         "seed": args.seed,
         "training_files": [str(p) for p in args.fovs],
         "single_shot_cluster": str(args.single_shot) if args.single_shot else None,
@@ -170,6 +172,9 @@ def add_parser(commands) -> None:
     train.add_argument("--tiles", type=ranged("--tiles"), default=1, metavar="T",
                        help="train on every graph cut into T x T pieces: T² times the optimiser steps per epoch "
                        "for about the same arithmetic (default 1, whole graphs, the authors')")
+    train.add_argument("--precision", choices=("fp32", "bf16"), default="fp32",  # miro.training.PRECISIONS (no torch import here)
+                       help="fp32 (default, the authors'), or bf16: the forward pass under bfloat16 autocast "
+                       "(mixed precision, for GPUs and CPUs with bfloat16 units)")
     train.add_argument("--seed", type=ranged("--seed"), default=0, help="random seed (default 0)")
     train.add_argument("--device", default="auto", help="cpu, cuda ... (default auto)")
     train.add_argument("--checkpoint-dir", metavar="DIR", help="save the training state here after every epoch and resume from it")

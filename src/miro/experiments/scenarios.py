@@ -63,6 +63,7 @@ TRAINING_KEYS = (
     "lr",
     "lr_schedule",
     "tiles",
+    "precision",
     "hidden_channels",
     "nd_weight",
     "num_steps",
@@ -469,9 +470,9 @@ def _training_settings(config: dict, spec: dict, single_shot: bool = False) -> d
         settings["num_steps"] = own.get("num_steps", spec["miro"]["num_steps"])
     if settings["dataset_size"] is None:
         settings["dataset_size"] = _training_set(config, spec, single_shot)["dataset_size"]
-    # the authors' constant rate and whole graphs are what a model without these keys was trained
-    # with: leaving them out keeps the jobs' parameters, and so the models of earlier runs, as they were
-    for key, authors in (("lr_schedule", "constant"), ("tiles", 1)):
+    # the authors' constant rate, whole graphs and float32 are what a model without these keys was
+    # trained with: leaving them out keeps the jobs' parameters, and so the models of earlier runs, as they were
+    for key, authors in (("lr_schedule", "constant"), ("tiles", 1), ("precision", "fp32")):
         if settings[key] == authors:
             del settings[key]
     return settings

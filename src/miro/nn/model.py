@@ -253,7 +253,9 @@ class MIRO(Module):
             pre = pre + s.index_select(0, src)
             pre.add_(d.index_select(0, dst))
             edge_state = torch.relu_(pre)
-            aggr = edge_state.new_zeros(n, h).index_add_(0, dst, edge_state)
+            # neighbour sums in float32 also under reduced-precision autocast (bfloat16 keeps 8 bits)
+            acc = torch.float32 if edge_state.dtype in (torch.bfloat16, torch.float16) else edge_state.dtype
+            aggr = edge_state.new_zeros(n, h, dtype=acc).index_add_(0, dst, edge_state.to(acc))
             node_state = torch.relu(self.node_update(aggr))
             states.append(node_state)
         return self.head(torch.stack(states))

@@ -32,19 +32,26 @@ from miro.training.schedule import LR_SCHEDULES, learning_rate
 from miro.training.state import CHECKPOINT_NAME, fingerprint, restore_state, save_state
 from miro.training.training_sets.graphs import tile_graphs
 
-__all__ = ["train", "training_step"]
+__all__ = ["PRECISIONS", "train", "training_step"]
+
+# float32 throughout (the authors'), or a bfloat16-autocast forward pass (mixed precision)
+PRECISIONS = ("fp32", "bf16")
 
 logger = logging.getLogger(__name__)
 
 
-def training_step(model, optimizer, batch, connectivity_radius: float, *, num_steps: int, **loss_settings) -> Tensor:
+def training_step(model, optimizer, batch, connectivity_radius: float, *, num_steps: int, precision: str = "fp32",
+                  **loss_settings) -> Tensor:
     """One optimisation step on ``batch`` (already on the model's device): forward
-    over ``num_steps`` recurrent steps, :func:`miro_loss` with ``loss_settings``
-    (``nd_weight``, ``variant``, ``cutoff_step``, ``class_weight``,
-    ``class_weights``), backward, ``optimizer.step()``. Returns the detached loss."""
+    over ``num_steps`` recurrent steps (``precision="bf16"``: under bfloat16 autocast,
+    the weights, their gradients and Adam's state staying float32), :func:`miro_loss`
+    in float32 with ``loss_settings`` (``nd_weight``, ``variant``, ``cutoff_step``,
+    ``class_weight``, ``class_weights``), backward, ``optimizer.step()``. Returns the
+    detached loss."""
     optimizer.zero_grad(set_to_none=True)
-    outputs = model(batch.x, batch.edge_index, batch.edge_attr, num_steps=num_steps)
-    loss = miro_loss(outputs, batch, connectivity_radius, **loss_settings)
+    with torch.autocast(batch.x.device.type, dtype=torch.bfloat16, enabled=precision == "bf16"):
+        outputs = model(batch.x, batch.edge_index, batch.edge_attr, num_steps=num_steps)
+    loss = miro_loss(outputs.float(), batch, connectivity_radius, **loss_settings)
     loss.backward()
     optimizer.step()
     return loss.detach()
@@ -136,6 +143,7 @@ def train(
     class_weight: float = 0.1,
     class_balance: bool = False,
     num_steps: int | None = None,
+    precision: str = "fp32",
     deterministic: bool = True,
 ):
     r"""Train ``model`` on a static list of graphs (the authors' recipe).
@@ -200,6 +208,11 @@ def train(
         authors' loss weights every node alike).
     num_steps : int, optional
         :math:`K` for training; default ``model.num_steps``.
+    precision : {"fp32", "bf16"}, default "fp32"
+        ``"bf16"`` runs the forward pass under bfloat16 autocast (mixed precision: matrix
+        products in bfloat16, the neighbour sums, the loss, the weights, their gradients
+        and Adam in float32), for GPUs with bfloat16 units; ``"fp32"`` everything in
+        float32 (the authors'). A training state resumes only with the same precision.
     deterministic : bool, default True
         ``torch.use_deterministic_algorithms(True, warn_only=True)`` during
         training (restored afterwards). GPU runs are not guaranteed to be
@@ -216,6 +229,7 @@ def train(
     from torch_geometric.loader import DataLoader
 
     check_choice(variant, VARIANTS, "variant")
+    check_choice(precision, PRECISIONS, "precision")
     epochs = check_count(epochs, "epochs")
     batch_size = check_count(batch_size, "batch_size", 1)
     graphs = tile_graphs(_check_dataset(dataset, variant), tiles)
@@ -226,8 +240,10 @@ def train(
     dev = resolve_device(device)
     # a schedule's rates depend on the number of epochs: its state resumes only with the same epochs
     schedule = {} if lr_schedule == "constant" else {"lr_schedule": lr_schedule, "epochs": epochs}
+    # float32 states of earlier versions carry no precision key: they resume as before
+    mixed = {} if precision == "fp32" else {"precision": precision}
     settings = fingerprint(
-        seed=seed, lr=float(lr), batch_size=batch_size, num_graphs=len(graphs), variant=variant, **schedule,
+        seed=seed, lr=float(lr), batch_size=batch_size, num_graphs=len(graphs), variant=variant, **schedule, **mixed,
         nd_weight=float(nd_weight), connectivity_radius=r, cutoff_step=cutoff_step,
         class_weight=float(class_weight), class_balance=bool(class_balance), num_steps=k_steps,
         hidden_channels=int(getattr(model, "hidden_channels", 0)), out_channels=int(getattr(model, "out_channels", 2)),
@@ -236,7 +252,8 @@ def train(
     if variant == "classification" and class_balance:
         class_weights = balanced_class_weights(graphs, int(model.out_channels) - 2)
         logger.info("class-balanced cross-entropy, weights %s", [round(float(w), 3) for w in class_weights])
-    loss_settings = dict(num_steps=k_steps, nd_weight=nd_weight, variant=variant, cutoff_step=cutoff_step, class_weight=class_weight, class_weights=class_weights)
+    loss_settings = dict(num_steps=k_steps, precision=precision, nd_weight=nd_weight, variant=variant, cutoff_step=cutoff_step,
+                         class_weight=class_weight, class_weights=class_weights)
 
     model.to(dev)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
