@@ -221,12 +221,14 @@ def test_train_with_mean_shift_features_and_cluster(tmp_path, capsys):
     code, _, err = run(
         capsys, "train", fov, "--out", model, "--epochs", 1, "--dataset-size", 2, "--hidden", 8, "--steps", 2,
         "--radius", 0.2, "--seed", 1, "--device", "cpu", "--node-features", "laplacian+meanshift", "--tiles", 2,
+        "--precision", "bf16",
     )
     assert code == 0, err
     from miro.nn.weights import load_checkpoint
 
     net, meta = load_checkpoint(model)
     assert meta["node_features"] == "laplacian+meanshift" and net.node_in == 14 and meta["tiles"] == 2
+    assert meta["precision"] == "bf16"
     code, _, err = run(capsys, "cluster", fov, "--model", model, "--eps", 30, "--min-samples", 5, "--out", tmp_path / "l.csv")
     assert code == 0, err
     assert len(pd.read_csv(tmp_path / "l.csv")) == 300

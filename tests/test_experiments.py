@@ -78,6 +78,16 @@ def test_training_sets_are_built_from_their_own_settings_only(paper):
         assert longer.models[model_id].training != model.training
 
 
+def test_authors_defaults_stay_out_of_the_training_settings(paper):
+    """A constant rate, whole graphs and float32 (the authors') leave no key behind, so the train
+    jobs' parameters, and the models of earlier runs, stay as they were; bf16 is a setting."""
+    for model in paper.models.values():
+        assert not {"lr_schedule", "tiles", "precision"} & set(model.training)
+    mixed = experiment("training: {overrides: {scenario8: {precision: bf16}}}\n")
+    assert mixed.models["scenario8"].training["precision"] == "bf16"
+    assert "precision" not in mixed.models["scenario9"].training
+
+
 def test_training_work_orders_the_quick_trainings_longest_first():
     """The quick preset's C-shapes + rings classifier (hidden 96) has the most arithmetic per
     graph-epoch and the highest priority (workflow/rules/common.smk: training_priority); the

@@ -11,12 +11,14 @@
 #   env          nvidia-smi, torch and the versions of the packages the checks use
 #   cuda_tests   pytest -k "cuda or gpu" (the gpu-marked tests and every test named *cuda*)
 #   bench_scale  benchmarks/bench_scale.py --sizes 1e6 --device cuda
-#   smoke        the paper DAG, config/smoke.yaml (tiny: tests/config/tiny.yaml), all local data
+#   precision    benchmarks/bench_training.py: the paper's network on 200 Scenario 8 graphs, fp32 vs bf16
+#   smoke        the paper DAG, config/smoke.yaml with 100-graph training sets (MIRO_GPU_SMOKE_GRAPHS;
+#                tiny: tests/config/tiny.yaml), all local data
 #   smoke_timing benchmarks/bench_workflow.py on the smoke run -> smoke_timing.md, and
 #                benchmarks/extrapolate_run.py: the paper preset on this machine, predicted from
 #                the smoke run -> paper_estimate.md, paper_estimate_jobs.csv
-# $OUT gets at most 9 files: summary.txt (step, exit code, seconds), env.log, cuda_tests.log,
-# bench_scale.log, smoke.log, smoke_timing.md, paper_estimate.md, paper_estimate_jobs.csv,
+# $OUT gets at most 10 files: summary.txt (step, exit code, seconds), env.log, cuda_tests.log,
+# bench_scale.log, precision.log, smoke.log, smoke_timing.md, paper_estimate.md, paper_estimate_jobs.csv,
 # smoke_results.tar.gz (tables, benchmarks, losses, provenance.json, logs of failed jobs and of training).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -40,10 +42,15 @@ printf '%-13s %5s %8s  %s\n' step exit seconds note >"$SUMMARY"
 
 if [ "$TINY" = 1 ]; then
   SMOKE_CONFIG=tests/config/tiny.yaml; TARGET_CONFIG=tests/config/tiny.yaml; GPUS=0; SCALE_SIZES=1e4; NUP96_GRID=2
+  PRECISION_ARGS="--graphs 8 --hidden 16 --repeats 1 --device cpu"; PRECISION_GRAPHS=8
 else
   SMOKE_CONFIG=config/smoke.yaml; TARGET_CONFIG=""; GPUS=${MIRO_GPU_SMOKE_GPUS:-1}; SCALE_SIZES=1e6; NUP96_GRID=${MIRO_GPU_NUP96_GRID:-8}
+  PRECISION_ARGS="--graphs 200 --hidden 256 --repeats 3 --device cuda"; PRECISION_GRAPHS=200
+  # the paper's training sets (1000-1500 graphs) take minutes each to build on the CPU, one job
+  # each: the smoke run builds and trains on SMOKE_GRAPHS of them, paper_estimate.md scales back
+  SMOKE_GRAPHS=${MIRO_GPU_SMOKE_GRAPHS:-100}
 fi
-export SMOKE_CONFIG TARGET_CONFIG GPUS SCALE_SIZES NUP96_GRID
+export SMOKE_CONFIG TARGET_CONFIG GPUS SCALE_SIZES NUP96_GRID PRECISION_ARGS PRECISION_GRAPHS SMOKE_GRAPHS
 
 elapsed() { echo $(($(date +%s) - T0)); }
 
@@ -98,6 +105,11 @@ released_weights_base_url: file://$DATA/benchmark-models
 nup96: {file: $DATA/nup96_sml.csv}
 EOF
   cat "$DATA/device.yaml"
+  if [ -n "${SMOKE_GRAPHS:-}" ]; then
+    printf 'training: {dataset_size: %s}\n' "$SMOKE_GRAPHS" >"$DATA/smoke_graphs.yaml"
+  else
+    echo "{}" >"$DATA/smoke_graphs.yaml"
+  fi
   # conftest.py and bench_scale.py look for the data in ../shared/data: give them the unpacked copy
   if [ ! -e "$ROOT/../shared/data" ]; then
     mkdir -p "$ROOT/../shared/data/miro-authors"
@@ -138,10 +150,22 @@ bench_scale() {
     --model "$DATA/benchmark-models/model_scenario_8.pt" --timeout "$1"
 }
 
+precision() {
+  # Scenario 8's training graphs as the paper preset builds them (its own rule, fewer graphs), then
+  # training steps of the paper's network (hidden 256, K 12, batches of 4) in fp32 and bf16 autocast
+  rm -rf /tmp/gpu-precision
+  printf 'training: {overrides: {scenario8: {dataset_size: %s}}}\n' "$PRECISION_GRAPHS" >"$DATA/precision.yaml"
+  python3 -m snakemake --snakefile Snakefile --directory /tmp/gpu-precision --cores "$CORES" --quiet \
+    --configfile $TARGET_CONFIG "$DATA/device.yaml" "$DATA/precision.yaml" --scheduler greedy \
+    results/training_sets/scenario8.pt || return 1
+  python3 benchmarks/bench_training.py /tmp/gpu-precision/results/training_sets/scenario8.pt \
+    --batch-sizes 4 --precisions fp32 bf16 --steps 12 --threads 2 $PRECISION_ARGS
+}
+
 smoke() {
   rm -rf "$SMOKE"
   python3 -m snakemake --snakefile Snakefile --directory "$SMOKE" --cores "$CORES" \
-    --configfile "$SMOKE_CONFIG" "$DATA/device.yaml" --scheduler greedy --resources gpu=$GPUS --keep-going
+    --configfile "$SMOKE_CONFIG" "$DATA/device.yaml" "$DATA/smoke_graphs.yaml" --scheduler greedy --resources gpu=$GPUS --keep-going
 }
 
 smoke_dag() {  # tiny mode: the paper smoke DAG resolves with the kit's configfile (Nup96 included)
@@ -164,7 +188,7 @@ smoke_timing() {
   return $((rc || predicted))
 }
 
-export -f setup env_report cuda_tests bench_scale smoke smoke_dag smoke_timing
+export -f setup env_report cuda_tests bench_scale precision smoke smoke_dag smoke_timing
 
 step setup 150 0 "$OUT/env.log" bash -c setup
 step env 60 0 "$OUT/env.log" bash -c env_report
@@ -172,6 +196,7 @@ step cuda_tests 180 180 "$OUT/cuda_tests.log" bash -c cuda_tests
 # a measurement that hangs prints its threads' stacks 20 s before the step's timeout
 SCALE_CAP=240; SCALE_LEFT=$((DEADLINE - $(elapsed) - 150)); ((SCALE_LEFT < SCALE_CAP)) && SCALE_CAP=$SCALE_LEFT
 step bench_scale $SCALE_CAP 150 "$OUT/bench_scale.log" bash -c "bench_scale $((SCALE_CAP > 40 ? SCALE_CAP - 20 : 20))"
+step precision 90 150 "$OUT/precision.log" bash -c precision
 [ "$TINY" = 1 ] && step smoke_dag 60 60 "$OUT/smoke.log" bash -c smoke_dag
 step smoke 420 30 "$OUT/smoke.log" bash -c smoke
 step smoke_timing 60 5 "$OUT/smoke.log" bash -c smoke_timing
