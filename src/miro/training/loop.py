@@ -248,10 +248,7 @@ def train(
         class_weight=float(class_weight), class_balance=bool(class_balance), num_steps=k_steps,
         hidden_channels=int(getattr(model, "hidden_channels", 0)), out_channels=int(getattr(model, "out_channels", 2)),
     )
-    class_weights = None
-    if variant == "classification" and class_balance:
-        class_weights = balanced_class_weights(graphs, int(model.out_channels) - 2)
-        logger.info("class-balanced cross-entropy, weights %s", [round(float(w), 3) for w in class_weights])
+    class_weights = _class_weights(graphs, model) if variant == "classification" and class_balance else None
     loss_settings = dict(num_steps=k_steps, precision=precision, nd_weight=nd_weight, variant=variant, cutoff_step=cutoff_step,
                          class_weight=class_weight, class_weights=class_weights)
 
@@ -271,11 +268,7 @@ def train(
 
     loader = DataLoader(_resident(graphs, dev), batch_size=batch_size, shuffle=True, generator=loader_generator)
     rate = partial(learning_rate, float(lr), lr_schedule, total_steps=epochs * len(loader))  # rate(step), steps from epoch 1
-    bar = None
-    if progress and start_epoch < epochs:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=(epochs - start_epoch) * len(loader), desc="Training MIRO", unit="batch")
+    bar = _progress_bar((epochs - start_epoch) * len(loader)) if progress and start_epoch < epochs else None
     try:
         with _deterministic(deterministic):
             model.train()
@@ -291,6 +284,20 @@ def train(
         if bar is not None:
             bar.close()
     return model, history
+
+
+def _class_weights(graphs, model) -> Tensor:
+    """cMIRO's class-balanced cross-entropy weights of the training graphs (logged)."""
+    weights = balanced_class_weights(graphs, int(model.out_channels) - 2)
+    logger.info("class-balanced cross-entropy, weights %s", [round(float(w), 3) for w in weights])
+    return weights
+
+
+def _progress_bar(total: int):
+    """A tqdm bar over ``total`` batches."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="Training MIRO", unit="batch")
 
 
 def _resume(state_path: Path, epochs: int, settings: dict, model, optimizer, loader_generator, dev) -> tuple[list, int]:
