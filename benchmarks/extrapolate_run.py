@@ -155,6 +155,11 @@ def _timestamps(log: Path) -> list:
     return [datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f") for stamp in FOV_LINE.findall(text)]
 
 
+def _gap(stamps: list) -> float:
+    """Mean seconds between consecutive per-FOV log lines: the time of one FOV."""
+    return (stamps[-1] - stamps[0]).total_seconds() / (len(stamps) - 1)
+
+
 def _graphs(run_dir: Path, model: str) -> int | None:
     log = run_dir / "logs" / "training_set" / f"{model}.log"
     found = GRAPHS_LINE.search(log.read_text(errors="replace")) if log.is_file() else None
@@ -185,8 +190,7 @@ def dbscan_startup(jobs: list, run_dir: Path) -> float | None:
     for job in jobs:
         stamps = _timestamps(run_dir / job.log) if job.rule == "dbscan_baseline" and job.log and job.measured else []
         if len(stamps) >= 2:
-            gap = (stamps[-1] - stamps[0]).total_seconds() / (len(stamps) - 1)
-            found.append(max(job.measured - gap * len(stamps), 0.0))
+            found.append(max(job.measured - _gap(stamps) * len(stamps), 0.0))
     return float(pd.Series(found).median()) if found else None
 
 
@@ -211,7 +215,7 @@ def scale(job: Job, run_dir: Path, experiment, startup: float | None) -> tuple:
         target_fovs = len(experiment.scenarios[job.wildcards["scenario"]].test_fovs)
         stamps = _timestamps(run_dir / job.log) if job.rule in PER_FOV_LOG_RULES and job.log else []
         if len(stamps) >= 2:
-            gap = (stamps[-1] - stamps[0]).total_seconds() / (len(stamps) - 1)
+            gap = _gap(stamps)
             return s + gap * (target_fovs - len(stamps)), f"{len(stamps)} -> {target_fovs} FOVs of {gap:.2f} s"
         fovs = _run_test_fovs(run_dir, job.wildcards["scenario"])
         if fovs and startup is not None:
