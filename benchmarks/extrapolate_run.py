@@ -243,10 +243,10 @@ def predict(jobs: list, run_dir: Path, experiment) -> None:
         job.measured = by_file.get(job.benchmark)
     startup = dbscan_startup(jobs, run_dir)
     for job in jobs:
-        unfinished_training = job.rule == "train" and not epoch_seconds(run_dir, job.wildcards["model"]).empty
         if job.benchmark is None:
             job.seconds, job.how, job.kind = 0.0, "no benchmark file", "bookkeeping"
-        elif job.measured is not None or unfinished_training:
+        # measured, or a training killed after some epochs (scaled from its epochs)
+        elif job.measured is not None or (job.rule == "train" and not epoch_seconds(run_dir, job.wildcards["model"]).empty):
             job.seconds, job.how = scale(job, run_dir, experiment, startup)
             job.kind = "measured" if job.how == "measured" else "scaled"
         elif job.rule in rule_means:
