@@ -51,7 +51,7 @@ import pandas as pd
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_workflow import family_of, read_jobs  # noqa: E402
+from bench_workflow import family_of, read_jobs, training_epochs  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 PER_FOV_LOG_RULES = ("dbscan_baseline", "cluster_baseline", "miro_dbscan", "figure3")
@@ -314,10 +314,21 @@ def report(jobs: list, run_dir: Path, configfiles: list, cores: int, gpus: int) 
         "\n## Per rule\n",
         table.groupby("rule").agg(jobs=("job", "size"), measured_s=("measured_s", "sum"), predicted_s=("predicted_s", "sum"),
                                   gpu=("gpu", "any")).sort_values("predicted_s", ascending=False).round(1).to_markdown(),
+        "\n## Training, per model\n",
+        _per_model(table, run_dir),
         "\n## Longest predicted jobs\n",
         table.sort_values("predicted_s", ascending=False).head(15)[["job", "measured_s", "predicted_s", "how"]].round(1).to_markdown(index=False),
     ]
     return "\n".join(lines), table
+
+
+def _per_model(table: pd.DataFrame, run_dir: Path) -> str:
+    """Each model's epochs in the run (device, seconds per epoch) beside its predicted training."""
+    trains = table[table["rule"] == "train"].assign(model=lambda t: t["job"].str.extract(r"train/(.+)\.tsv$")[0])
+    run = training_epochs(run_dir).rename(columns={"scenario": "model", "epochs": "run_epochs", "s_per_epoch": "run_s_per_epoch"})
+    merged = trains[["model", "predicted_s", "how"]].merge(run[["model", "device", "run_epochs", "run_s_per_epoch"]], on="model", how="left")
+    columns = ["model", "device", "run_epochs", "run_s_per_epoch", "predicted_s", "how"]
+    return merged[columns].sort_values("predicted_s", ascending=False).round(1).to_markdown(index=False)
 
 
 def main(argv=None) -> int:
