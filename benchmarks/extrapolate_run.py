@@ -22,8 +22,9 @@ Each job's predicted time t from its measured time s in the run:
 
 The target's jobs, threads, GPU requests and dependencies come from a dry run of it
 (``snakemake -n --forceall`` in an empty folder, on this machine: run it where the target will
-run, so that GPU rules ask for the GPU); a job the run did not finish gets the mean of its rule
-in the run ("imputed"). The replay starts ready jobs, higher ``priority`` first, whenever their
+run, so that GPU rules ask for the GPU). A training the run killed is scaled from the epochs its
+log has, or from the one epoch its cost probe estimated; any other job the run did not finish
+gets the mean of its rule in the run ("imputed"). The replay starts ready jobs, higher ``priority`` first, whenever their
 threads and GPU fit, as Snakemake's scheduler does; it ignores start-up gaps between jobs.
 
 Usage::
@@ -59,6 +60,8 @@ TEST_FOV_RULES = (*PER_FOV_LOG_RULES, "metrics")
 FIGURE4A_LINE = re.compile(r"(\d+) FOVs per distance clustered in ([\d.]+) s")
 FOV_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) FOV \d+:", re.MULTILINE)
 EPOCH_LINE = re.compile(r"epoch \d+/\d+: loss \S+ \(([\d.]+) s\)")
+PROBE_LINE = re.compile(r"estimated training time on \S+: .*\(\d+ epochs of ([\d.]+) (s|min|h|days)\)")
+DURATION_UNITS = {"s": 1, "min": 60, "h": 3600, "days": 86400}  # miro.training.cost.format_duration
 GRAPHS_LINE = re.compile(r"(\d+) graphs")
 JOB_START = re.compile(r"^(?:local)?rule (\w+):$")
 FIELD = re.compile(r"^    (\w+): (.*)$")
@@ -166,14 +169,22 @@ def _graphs(run_dir: Path, model: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def epoch_seconds(run_dir: Path, model: str) -> pd.Series:
-    """Seconds of each epoch a model trained in the run: its ``loss.tsv``, or for a training
-    that did not finish, the ``epoch k/E: loss ... (s s)`` lines of its log."""
+def epoch_seconds(run_dir: Path, model: str) -> tuple:
+    """(seconds of each epoch a model trained in the run, where they come from): its ``loss.tsv``;
+    for a training that did not finish, the ``epoch k/E: loss ... (s s)`` lines of its log, or,
+    killed within its first epoch, the one epoch its cost probe estimated (``estimated training
+    time on DEVICE: ... (E epochs of T)``); an empty series when none of these is there."""
     loss = run_dir / "results" / "models" / model / "loss.tsv"
     if loss.is_file():
-        return pd.read_csv(loss, sep="\t")["seconds"]
+        return pd.read_csv(loss, sep="\t")["seconds"], "loss.tsv"
     log = run_dir / "logs" / "train" / f"{model}.log"
-    return pd.Series([float(x) for x in EPOCH_LINE.findall(log.read_text(errors="replace") if log.is_file() else "")], dtype=float)
+    text = log.read_text(errors="replace") if log.is_file() else ""
+    if EPOCH_LINE.search(text):
+        return pd.Series([float(x) for x in EPOCH_LINE.findall(text)], dtype=float), "its log (job unfinished)"
+    probe = PROBE_LINE.search(text)
+    if probe:
+        return pd.Series([float(probe.group(1)) * DURATION_UNITS[probe.group(2)]]), "its cost probe (job unfinished)"
+    return pd.Series(dtype=float), ""
 
 
 def _run_test_fovs(run_dir: Path, scenario: str) -> int | None:
@@ -203,13 +214,13 @@ def scale(job: Job, run_dir: Path, experiment, startup: float | None) -> tuple:
         ratio = target_graphs / graphs if graphs else 1.0
         if job.rule == "training_set":
             return s * ratio, "measured" if ratio == 1 else f"x {target_graphs}/{graphs} graphs"
-        epochs = epoch_seconds(run_dir, model.id)
+        epochs, source = epoch_seconds(run_dir, model.id)
         if epochs.empty:
             return s, "measured (no epochs in loss.tsv or log)"
         target_epochs = model.training["epochs"]
         per_epoch = epochs.mean() * ratio
         outside = s - epochs.sum() if s is not None else 0.0  # an unfinished job: its epochs only
-        how = f"{len(epochs)} -> {target_epochs} epochs of {per_epoch:.1f} s" + ("" if s is not None else " (job unfinished)")
+        how = f"{len(epochs)} -> {target_epochs} epochs of {per_epoch:.1f} s" + ("" if source == "loss.tsv" else f" from {source}")
         return outside + per_epoch * target_epochs, how
     if job.rule in TEST_FOV_RULES:
         target_fovs = len(experiment.scenarios[job.wildcards["scenario"]].test_fovs)
@@ -245,8 +256,8 @@ def predict(jobs: list, run_dir: Path, experiment) -> None:
     for job in jobs:
         if job.benchmark is None:
             job.seconds, job.how, job.kind = 0.0, "no benchmark file", "bookkeeping"
-        # measured, or a training killed after some epochs (scaled from its epochs)
-        elif job.measured is not None or (job.rule == "train" and not epoch_seconds(run_dir, job.wildcards["model"]).empty):
+        # measured, or a training killed before it ended (scaled from its epochs or its cost probe)
+        elif job.measured is not None or (job.rule == "train" and not epoch_seconds(run_dir, job.wildcards["model"])[0].empty):
             job.seconds, job.how = scale(job, run_dir, experiment, startup)
             job.kind = "measured" if job.how == "measured" else "scaled"
         elif job.rule in rule_means:

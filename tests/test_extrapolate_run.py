@@ -94,15 +94,19 @@ def test_a_folder_without_a_run_is_one_line(tmp_path, capsys):
 
 
 def test_epochs_of_a_finished_and_of_an_unfinished_training(tmp_path):
-    """loss.tsv when the training finished; else the epoch lines its log has so far."""
-    log = tmp_path / "logs" / "train" / "rings.log"
-    log.parent.mkdir(parents=True)
-    log.write_text("2026-12-07 20:11:49,974 estimated training time on cuda: 62 s (8 epochs of 8 s)\n"
-                   "2026-12-07 20:11:58,528 epoch 1/8: loss 0.144711 (8.5 s)\n"
-                   "2026-12-07 20:12:06,935 epoch 2/8: loss 0.123143 (8.3 s)\n")
-    assert epoch_seconds(tmp_path, "rings").tolist() == [8.5, 8.3]
-    assert epoch_seconds(tmp_path, "cshape").empty
+    """loss.tsv when the training finished; else the epoch lines its log has so far; killed in
+    its first epoch, the epoch its cost probe estimated."""
+    logs = tmp_path / "logs" / "train"
+    logs.mkdir(parents=True)
+    probe = "2026-12-07 20:11:49,974 estimated training time on cuda: 5.5 h (30 epochs of 11 min)\n"
+    (logs / "rings.log").write_text(probe + "2026-12-07 20:11:58,528 epoch 1/8: loss 0.144711 (8.5 s)\n"
+                                    "2026-12-07 20:12:06,935 epoch 2/8: loss 0.123143 (8.3 s)\n")
+    (logs / "pairs.log").write_text(probe)
+    assert epoch_seconds(tmp_path, "rings")[0].tolist() == [8.5, 8.3]
+    assert epoch_seconds(tmp_path, "pairs")[0].tolist() == [660.0]
+    assert epoch_seconds(tmp_path, "cshape")[0].empty
     loss = tmp_path / "results" / "models" / "rings" / "loss.tsv"
     loss.parent.mkdir(parents=True)
     loss.write_text("epoch\tloss\tseconds\n1\t0.14\t8.4\n2\t0.12\t8.2\n3\t0.11\t8.1\n")
-    assert epoch_seconds(tmp_path, "rings").tolist() == [8.4, 8.2, 8.1]
+    epochs, source = epoch_seconds(tmp_path, "rings")
+    assert epochs.tolist() == [8.4, 8.2, 8.1] and source == "loss.tsv"
