@@ -12,6 +12,7 @@ from script_utils import job_device, run, set_torch_threads
 
 from miro.data.download import sha256_of
 from miro.errors import MiroInputError
+from miro.experiments.scenarios import AUTHORS_TRAINING
 from miro.nn.model import MIRO
 from miro.nn.weights import save_checkpoint
 from miro.plotting.loss_curve import LossCurve
@@ -31,6 +32,7 @@ def main(smk):
     key = hashlib.sha256(key.encode()).hexdigest()[:16]
     checkpoint_dir = os.path.join(smk.params.checkpoint_dir, key)
     graphs = load_training_set(smk.input.graphs)
+    options = {**AUTHORS_TRAINING, **settings}  # the keys left out at the authors' values, back in
     # cMIRO: one logit per class of the training set (0 = not clustered)
     classes = int(max(int(g.y_class.max()) for g in graphs)) + 1 if variant["variant"] == "classification" else 0
     torch.manual_seed(settings["seed"])
@@ -38,12 +40,12 @@ def main(smk):
                  node_features=settings["node_features"])
     loss = {"nd_weight": settings["nd_weight"], "variant": variant["variant"], "class_weight": variant["class_weight"],
             "cutoff_step": variant["cutoff_step"] if variant["variant"] == "multiscale" else None,
-            "precision": settings.get("precision", "fp32")}
-    check_training_time(smk, model, graphs, settings, radius, loss, device, checkpoint_dir)
+            "precision": options["precision"]}
+    check_training_time(smk, model, graphs, options, radius, loss, device, checkpoint_dir)
     model, history = train(
         model, graphs,
         epochs=settings["epochs"], batch_size=settings["batch_size"], lr=settings["lr"],
-        lr_schedule=settings.get("lr_schedule", "constant"), tiles=settings.get("tiles", 1), connectivity_radius=radius, seed=settings["seed"], device=device,
+        lr_schedule=options["lr_schedule"], tiles=options["tiles"], connectivity_radius=radius, seed=settings["seed"], device=device,
         checkpoint_dir=checkpoint_dir, resume=True, progress=False,
         callbacks=[LossLog(smk.output.loss), LossCurve(smk.output.curve)], class_balance=variant["class_balance"], **loss,
     )
@@ -60,7 +62,7 @@ def check_training_time(smk, model, graphs, settings, radius, loss, device, chec
     if epochs <= 0:
         return
     cost = estimate_training_seconds(
-        model, graphs, epochs=epochs, batch_size=settings["batch_size"], lr=settings["lr"], tiles=settings.get("tiles", 1),
+        model, graphs, epochs=epochs, batch_size=settings["batch_size"], lr=settings["lr"], tiles=settings["tiles"],
         connectivity_radius=radius, device=device, **loss,
     )
     logging.info("estimated training time on %s: %s (%d epochs of %s)", device, format_duration(cost.seconds),

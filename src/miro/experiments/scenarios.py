@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_N_FOVS",
     "DEFAULT_N_TRAINING_FOVS",
     "TRAINING_KEYS",
+    "AUTHORS_TRAINING",
     "TRAINING_SET_KEYS",
     "SINGLE_SHOT_METHODS",
     "OTHER_METHODS",
@@ -71,6 +72,9 @@ TRAINING_KEYS = (
     "reflect_clusters",
     "node_features",
 )
+# TRAINING_KEYS left out of a model's settings at these values, the authors' (a constant rate, whole
+# graphs, float32): what a model without the key was trained with; fill them back in to train
+AUTHORS_TRAINING = {"lr_schedule": "constant", "tiles": 1, "precision": "fp32"}
 # the TRAINING_KEYS a training set is built from (the training-set rules' parameters)
 TRAINING_SET_KEYS = ("seed", "dataset_size", "reflect_clusters", "node_features")
 # per-scenario overrides that are not TRAINING_KEYS: the training set, the variant's settings and the jobs' threads
@@ -470,9 +474,8 @@ def _training_settings(config: dict, spec: dict, single_shot: bool = False) -> d
         settings["num_steps"] = own.get("num_steps", spec["miro"]["num_steps"])
     if settings["dataset_size"] is None:
         settings["dataset_size"] = _training_set(config, spec, single_shot)["dataset_size"]
-    # the authors' constant rate, whole graphs and float32 are what a model without these keys was
-    # trained with: leaving them out keeps the jobs' parameters, and so the models of earlier runs, as they were
-    for key, authors in (("lr_schedule", "constant"), ("tiles", 1), ("precision", "fp32")):
+    # leaving the authors' values out keeps the jobs' parameters, and so the models of earlier runs, as they were
+    for key, authors in AUTHORS_TRAINING.items():
         if settings[key] == authors:
             del settings[key]
     return settings
