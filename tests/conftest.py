@@ -234,6 +234,13 @@ def one_torch_thread():
     torch.set_num_threads(before)
 
 
+@pytest.fixture
+def bf16_units(monkeypatch):
+    """Let bf16 training run on any CPU: its arithmetic is tested everywhere, also where the CPU
+    has no bfloat16 units and the library would refuse it as slow (tiny tests stay fast)."""
+    monkeypatch.setattr("miro.training.loop.has_bf16_units", lambda device: True)
+
+
 def resolve_config(*overlays):
     """The :class:`miro.experiments.Experiment` of config/config.yaml overlaid by ``overlays``
     (paths or YAML text), resolved as the workflow's common.smk does, without Snakemake runs."""

@@ -215,7 +215,7 @@ def test_single_shot_train_from_one_cluster_then_cluster(tmp_path, capsys):
     assert "1 background file(s)" in out
 
 
-def test_train_with_mean_shift_features_and_cluster(tmp_path, capsys):
+def test_train_with_mean_shift_features_and_cluster(tmp_path, capsys, bf16_units):
     fov = write_plain(make_table(n=300, seed=3), tmp_path / "fov.csv")
     model = tmp_path / "ms.pt"
     code, _, err = run(
@@ -317,13 +317,16 @@ BAD_OTHER = {
     "train: single-shot blinking without backgrounds": (
         ["train", "--single-shot", "@truth", "--builder", "GraphBlinkingDataset", "--out", "@model_out"], "give background files",
     ),
+    # each case runs as on a CPU without bfloat16 units (an AVX2-only one)
+    "train: bf16 without bfloat16 units": (["train", "@truth", "--out", "@model_out", "--precision", "bf16"], "use precision fp32"),
     "no subcommand argument": (["cluster"], "required"),
     "unknown subcommand": (["frobnicate"], "invalid choice"),
 }
 
 
 @pytest.mark.parametrize("case", sorted(BAD_OTHER))
-def test_bad_evaluate_and_train_calls(tmp_path, capsys, table, case):
+def test_bad_evaluate_and_train_calls(tmp_path, capsys, table, case, monkeypatch):
+    monkeypatch.setattr("miro.training.loop.has_bf16_units", lambda device: False)
     truth = write_plain(table, tmp_path / "truth.csv")
     pred = tmp_path / "pred.csv"
     pd.DataFrame({"x": table["x"], "y": table["y"], "cluster": 0}).to_csv(pred, index=False)
@@ -348,6 +351,7 @@ def test_bad_evaluate_and_train_calls(tmp_path, capsys, table, case):
     assert code == 2
     lines = err.splitlines()
     assert len(lines) == 1 and lines[0].startswith("miro: error: ") and message in lines[0], err
+    assert not files["@model_out"].exists()
 
 
 def test_help_speaks_nm(capsys):

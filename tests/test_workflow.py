@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import BENCHMARK, REPO, SIMULATED, SNAKEMAKE, background, jobs_run, local_urls, popen, resolve_config, snakemake
+from conftest import AUTHORS, BENCHMARK, REPO, SIMULATED, SNAKEMAKE, background, jobs_run, local_urls, popen, resolve_config, snakemake
 
 TINY = REPO / "tests" / "config" / "tiny.yaml"
 # benchmark_all and benchmark_twins have their dry runs, with job counts, in tests/test_benchmark_all.py
@@ -409,6 +409,8 @@ def test_scenario_added_by_config_end_to_end(simulated_run):
 @background(seconds=160)
 def single_shot_run(tmp_path_factory):
     """The whole tests/config/single_shot_tiny.yaml workflow: the run folder."""
+    if not (BENCHMARK.is_dir() and AUTHORS.is_dir()):
+        pytest.skip(f"benchmark data or the authors' files not found in {BENCHMARK.parent}")
     folder = tmp_path_factory.mktemp("single-shot")
     config = REPO / "tests" / "config" / "single_shot_tiny.yaml"
     snakemake("--cores", "2", "--directory", str(folder), "--configfile", str(config), "--resources", "gpu=0", "--config", *local_urls())

@@ -53,7 +53,7 @@ def run(args) -> int:
 
     from miro.nn.model import MIRO
     from miro.nn.weights import save_checkpoint
-    from miro.training import train
+    from miro.training import check_precision, train
     from miro.training.state import CHECKPOINT_NAME
     from miro.training.training_sets import build_training_set
 
@@ -66,6 +66,7 @@ def run(args) -> int:
         source, fov_size_nm = _few_shot_source(args)
         what = f"{len(args.fovs)} FOV(s), mean extent {fov_size_nm:.0f} nm"
     device = torch_device(args.device)
+    check_precision(args.precision, device)  # before the training set is built
     say(
         args,
         f"training on {what}: {args.builder}, "

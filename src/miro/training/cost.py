@@ -35,7 +35,7 @@ import torch
 from miro._validation import check_count
 from miro.errors import MiroInputError
 from miro.nn.device import resolve_device
-from miro.training.loop import training_step
+from miro.training.loop import check_precision, training_step
 from miro.training.training_sets.graphs import tile_graphs
 
 __all__ = ["TrainingCost", "estimate_training_seconds", "format_duration"]
@@ -134,6 +134,7 @@ def estimate_training_seconds(
     total_nodes = sum(g.num_nodes for g in graphs)
     graphs = tile_graphs(graphs[: max_probe_batches * batch_size], tiles)
     dev = resolve_device(device)
+    check_precision(loss_settings.get("precision", "fp32"), dev)
     k_steps = int(num_steps) if num_steps is not None else int(model.num_steps)
     probe = copy.deepcopy(model).to(dev).train()
     optimizer = torch.optim.Adam(probe.parameters(), lr=lr)
