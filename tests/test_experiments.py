@@ -215,6 +215,8 @@ MIRO_BLOCK = "connectivity_radius: 0.2, num_steps: 4, dbscan: {eps: 1, min_sampl
             "method MIRO_HDBSCAN squeezes with the released weights or our trained MIRO",
         ),
         ("method_grids: {HDBSCAN: {eps: [3]}}\n", "unknown key method_grids.HDBSCAN.eps"),
+        ("dbscan_selection: {smoothing: 9}\n", "dbscan_selection.smoothing"),
+        ("dbscan_selection: {methods: {MIRO: {smoothing: -1}}}\n", "dbscan_selection.methods.MIRO.smoothing"),
         ("method_grids: {OPTICS: {xi: [1.5]}}\n", "method_grids.OPTICS.xi.0"),
         ("methods: [DBSCAN, KMeans]\n", "methods.1"),
         ("figure4a: {simulation: {separation: 2}}\n", "leave out 'separation'"),

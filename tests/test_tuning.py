@@ -2,10 +2,13 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from miro.errors import MiroInputError
 from miro.evaluation import METRICS
-from miro.inference.tuning import grid_search, metric_target, tune_dbscan, tune_miro_dbscan
+from miro.inference.tuning import choose_parameters, grid_search, metric_target, smoothed_scores, tune_dbscan, tune_miro_dbscan
 
 
 def _cloud(seed, sd=4.0):
@@ -148,8 +151,6 @@ def test_choose_parameters_writes_the_workflows_record():
     the mode, another method's grid and best point; JSON-ready (plain Python numbers)."""
     import json
 
-    from miro.inference.tuning import choose_parameters
-
     rng = np.random.default_rng(0)
     xy = np.vstack([rng.normal(0, 5, (30, 2)), rng.normal(300, 5, (30, 2)), rng.uniform(-200, 500, (20, 2))])
     lab = np.repeat([1, 2, 0], [30, 30, 20])
@@ -161,3 +162,53 @@ def test_choose_parameters_writes_the_workflows_record():
     other = choose_parameters([xy], [xy], [lab], selection=selection, method="HDBSCAN", grid={"min_cluster_size": [5, 10]})
     assert list(other) == ["clusterer", "mode", "chosen", "grid", "tuned"] and set(other["chosen"]) == {"min_cluster_size"}
     json.dumps([record, tuned, other])
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(float, st.tuples(st.integers(1, 6), st.integers(1, 6)), elements=st.one_of(st.floats(0, 1), st.just(np.nan))),
+       st.integers(0, 3))
+def test_smoothed_scores_are_window_means(scores, width):
+    """Each entry: the mean of the non-NaN entries within `width` steps on both axes (NaN where
+    there are none); width 0 changes nothing."""
+    smooth = smoothed_scores(scores, width)
+    assert smooth.shape == scores.shape
+    for i, j in np.ndindex(scores.shape):
+        window = scores[max(i - width, 0):i + width + 1, max(j - width, 0):j + width + 1]
+        finite = window[~np.isnan(window)]
+        assert (np.isnan(smooth[i, j]) and finite.size == 0) or smooth[i, j] == pytest.approx(finite.mean())
+    np.testing.assert_array_equal(smoothed_scores(scores, 0), scores)
+
+
+def test_smoothing_prefers_a_plateau_to_a_spike():
+    scores = np.full((5, 6), 0.1)
+    scores[1, 1] = 0.9  # a spike of one grid point
+    scores[2:5, 3:6] = 0.8  # a plateau
+    smooth = smoothed_scores(scores, 1)
+    assert np.unravel_index(np.argmax(scores), scores.shape) == (1, 1)
+    assert np.unravel_index(np.argmax(smooth), smooth.shape) == (3, 4)
+
+
+def test_grid_search_with_smoothing_ranks_by_the_smoothed_score():
+    """smoothing=1: a smoothed_score column (3 x 3 window means of the score over the eps x
+    min_samples grid), rank 1 at its best; the best point keeps its own score; smoothing=0 is
+    the plain search, its record unchanged."""
+    clouds = [_cloud(0, sd=12.0), _cloud(1, sd=12.0)]
+    kw = dict(eps=[5, 10, 15, 20, 30, 40], min_samples=[3, 5, 8, 12, 20], metric=["JIc", "ARI_c"])
+    plain = tune_dbscan([c[0] for c in clouds], [c[1] for c in clouds], **kw)
+    res = tune_dbscan([c[0] for c in clouds], [c[1] for c in clouds], smoothing=1, **kw)
+    grid = res.grid
+    expected = smoothed_scores(grid["score"].to_numpy().reshape(6, 5), 1).reshape(-1)
+    np.testing.assert_allclose(grid["smoothed_score"], expected)
+    best = grid.loc[grid["rank"] == 1].iloc[0]
+    assert best["smoothed_score"] == grid["smoothed_score"].max()
+    assert (res.best["eps"], res.best["min_samples"]) == (best["eps"], best["min_samples"])
+    assert res.best["score"] == best["score"] and res.best["smoothed_score"] == best["smoothed_score"] and res.best["smoothing"] == 1
+    again = tune_dbscan([c[0] for c in clouds], [c[1] for c in clouds], smoothing=0, **kw)
+    assert again.best == plain.best and list(again.grid.columns) == list(plain.grid.columns)
+    assert "smoothed_score" not in plain.grid
+    xy, labels = clouds[0]
+    record = choose_parameters([xy], [xy], [labels], selection={"mode": "tuned", **kw, "smoothing": 1})
+    assert record["tuned"]["smoothing"] == 1 and "smoothing" not in choose_parameters([xy], [xy], [labels], selection={"mode": "tuned", **kw})["tuned"]
+    for bad in (-1, 1.5, True):
+        with pytest.raises(MiroInputError, match="smoothing"):
+            tune_dbscan([xy], [labels], smoothing=bad, **kw)

@@ -30,6 +30,15 @@ For each grid point the metric is computed per point cloud and averaged
 point whose every cloud is NaN ranks last). Ties go to the first grid point
 in the order (eps ascending, min_samples ascending).
 
+With ``smoothing`` :math:`s > 0` the grid point is chosen by its *smoothed* score,
+
+.. math:: \tilde s(i, j) = \operatorname{mean}\{\bar s(i', j') : |i' - i| \le s,\ |j' - j| \le s\},
+
+the mean over its neighbours within :math:`s` grid steps along eps (index :math:`i`)
+and min_samples (:math:`j`), cut at the grid's edges, NaN skipped: a few held-in
+clouds make a noisy score surface, and its highest point can be a narrow spike whose
+parameters generalise worse than those of a broad plateau.
+
 A third kind of objective, a *target* ``{metric name: value}``, reproduces
 published scores instead of maximising one: each metric is averaged over the
 clouds, and the grid point with the smallest largest deviation
@@ -44,13 +53,14 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from miro._validation import as_cloud, check_choice, grid_values
+from miro._validation import as_cloud, check_choice, check_count, grid_values
 from miro.errors import MiroInputError
 from miro.evaluation.geometric import iou, jic, rmse_xy, rmsre_n
 from miro.evaluation.metrics import HIGHER_IS_BETTER, METRICS
@@ -81,12 +91,14 @@ class TuningResult(NamedTuple):
     Attributes
     ----------
     best : dict
-        ``{"eps": float, "min_samples": int, "score": float, "metric": str}``.
+        ``{"eps": float, "min_samples": int, "score": float, "metric": str}``; with
+        smoothing also ``"smoothing"`` and ``"smoothed_score"``.
     grid : pandas.DataFrame
         One row per grid point: ``eps``, ``min_samples``, ``score`` (mean over
         clouds), ``score_sd`` (SD over clouds, ddof 0), ``n_valid`` (clouds
-        with a finite score), ``rank`` (1 = best), then ``cloud_<i>``, the
-        score of every cloud.
+        with a finite score), ``rank`` (1 = best; by ``smoothed_score``, a
+        column of its own, with smoothing), then ``cloud_<i>``, the score of
+        every cloud.
     """
 
     best: dict
@@ -181,6 +193,7 @@ def grid_search(
     eps: Sequence[float],
     min_samples: Sequence[int],
     metric="ARI_dagger",
+    smoothing: int = 0,
 ) -> TuningResult:
     r"""DBSCAN on ``cluster_xy``, scored on ``score_xy`` against ``labels_true``, for every grid point.
 
@@ -203,12 +216,16 @@ def grid_search(
         largest deviation of the cloud-averaged scores from it is minimised;
         the ``cloud_<i>`` columns then hold each cloud's largest deviation), or
         ``(f, higher_is_better)`` with ``f(xy, labels_true, labels_pred) -> float``.
+    smoothing : int, default 0
+        Choose by the score averaged over the neighbours within this many grid steps
+        (module docstring); 0: by the grid point's own score.
 
     Returns
     -------
     TuningResult
     """
     functions, goal, higher, name = _objective(metric)
+    smoothing = check_count(smoothing, "smoothing", 0)
     eps_values = grid_values(eps, "eps", integer=False)
     ms_values = grid_values(min_samples, "min_samples", integer=True)
     clouds = _clouds(cluster_xy, score_xy, labels_true)
@@ -220,9 +237,26 @@ def grid_search(
             score, sd, n_valid, per_cloud = _aggregate(_cloud_scores(functions, clouds, graphs, m), goal)
             rows.append({"eps": e, "min_samples": m, "score": score, "score_sd": sd, "n_valid": n_valid,
                          **{f"cloud_{i}": c for i, c in enumerate(per_cloud)}})
-    grid, best_row = _ranked(pd.DataFrame(rows), higher, 2)
+    grid = pd.DataFrame(rows)
+    if smoothing:
+        scores = grid["score"].to_numpy().reshape(len(eps_values), len(ms_values))  # rows eps, columns min_samples
+        grid.insert(3, "smoothed_score", smoothed_scores(scores, smoothing).reshape(-1))
+    grid, best_row = _ranked(grid, higher, 2, by="smoothed_score" if smoothing else "score")
     best = {"eps": float(best_row["eps"]), "min_samples": int(best_row["min_samples"]), "score": float(best_row["score"]), "metric": name}
+    if smoothing:
+        best.update(smoothing=smoothing, smoothed_score=float(best_row["smoothed_score"]))
     return TuningResult(best, grid)
+
+
+def smoothed_scores(scores: np.ndarray, half_width: int) -> np.ndarray:
+    """Each entry of a 2-D score grid replaced by the mean of the entries within ``half_width``
+    steps along both axes (a (2w+1) x (2w+1) window cut at the edges; NaN skipped, NaN where
+    the whole window is)."""
+    padded = np.pad(np.asarray(scores, dtype=float), half_width, constant_values=np.nan)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (2 * half_width + 1, 2 * half_width + 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # "Mean of empty slice": an all-NaN window stays NaN
+        return np.nanmean(windows, axis=(-2, -1))
 
 
 def _objective(metric) -> tuple[list, np.ndarray | None, bool, str]:
@@ -255,14 +289,15 @@ def _clouds(cluster_xy, score_xy, labels_true) -> list:
     return clouds
 
 
-def _ranked(grid: pd.DataFrame, higher: bool, n_params: int) -> tuple[pd.DataFrame, pd.Series]:
-    """The grid with its ``rank`` column (after the parameters and score, score_sd, n_valid) and its best row."""
-    key = grid["score"] if higher else -grid["score"]
+def _ranked(grid: pd.DataFrame, higher: bool, n_params: int, by: str = "score") -> tuple[pd.DataFrame, pd.Series]:
+    """The grid with its ``rank`` by column ``by`` (inserted after the parameters and score, score_sd,
+    n_valid, and smoothed_score if any) and its best row."""
+    key = grid[by] if higher else -grid[by]
     key = key.fillna(-np.inf)
     order = np.argsort(-key.to_numpy(), kind="stable")  # stable: ties keep grid order
     rank = np.empty(len(grid), dtype=np.int64)
     rank[order] = np.arange(1, len(grid) + 1)
-    grid.insert(n_params + 3, "rank", rank)
+    grid.insert(n_params + 3 + int("smoothed_score" in grid), "rank", rank)
     return grid, grid.iloc[int(order[0])]
 
 
@@ -273,6 +308,7 @@ def tune_dbscan(
     eps: Sequence[float],
     min_samples: Sequence[int],
     metric="ARI_dagger",
+    smoothing: int = 0,
 ) -> TuningResult:
     """Best plain-DBSCAN parameters on held-in point clouds (raw coordinates, nm).
 
@@ -282,7 +318,7 @@ def tune_dbscan(
         Held-in point clouds, nm.
     labels_true : sequence of array_like (n_i,)
         Their ground truth, 0 = not clustered.
-    eps, min_samples, metric
+    eps, min_samples, metric, smoothing
         See :func:`grid_search`.
 
     Examples
@@ -296,7 +332,7 @@ def tune_dbscan(
     >>> res.best["eps"]
     20.0
     """
-    return grid_search(xy, xy, labels_true, eps=eps, min_samples=min_samples, metric=metric)
+    return grid_search(xy, xy, labels_true, eps=eps, min_samples=min_samples, metric=metric, smoothing=smoothing)
 
 
 def tune_miro_dbscan(
@@ -307,6 +343,7 @@ def tune_miro_dbscan(
     eps: Sequence[float],
     min_samples: Sequence[int],
     metric="ARI_dagger",
+    smoothing: int = 0,
 ) -> TuningResult:
     """Best MIRO + DBSCAN parameters: DBSCAN on squeezed coordinates, scored on the raw ones.
 
@@ -319,10 +356,10 @@ def tune_miro_dbscan(
         at inference (the authors': normalised × FOV max, see
         :func:`miro.inference.squeeze_fov`).
     labels_true : sequence of array_like (n_i,)
-    eps, min_samples, metric
+    eps, min_samples, metric, smoothing
         See :func:`grid_search`.
     """
-    return grid_search(squeezed_xy, xy, labels_true, eps=eps, min_samples=min_samples, metric=metric)
+    return grid_search(squeezed_xy, xy, labels_true, eps=eps, min_samples=min_samples, metric=metric, smoothing=smoothing)
 
 
 def _combinations(grid: Mapping, clusterer) -> tuple[list, list]:
@@ -429,8 +466,8 @@ def choose_parameters(
         See :func:`grid_search`: the raw training FOVs (nm), or MIRO-squeezed ones in
         ``cluster_xy`` for a MIRO method.
     selection : mapping
-        Config ``dbscan_selection``: ``mode`` (``fixed`` or ``tuned``), ``metric``, and the
-        DBSCAN grid ``eps``, ``min_samples``.
+        Config ``dbscan_selection``: ``mode`` (``fixed`` or ``tuned``), ``metric``, the
+        DBSCAN grid ``eps``, ``min_samples``, and optionally ``smoothing`` (:func:`grid_search`).
     fixed : mapping, optional
         The authors' DBSCAN ``eps``, ``min_samples`` (chosen in mode ``fixed``).
     method : str, default "DBSCAN"
@@ -447,7 +484,7 @@ def choose_parameters(
     """
     if grid is None:
         tuned = grid_search(cluster_xy, score_xy, labels_true, eps=selection["eps"], min_samples=selection["min_samples"],
-                            metric=selection["metric"]).best
+                            metric=selection["metric"], smoothing=selection.get("smoothing", 0)).best
         tuned = {key: _plain(value) for key, value in tuned.items()}
         fixed = dict(fixed or {})
         chosen = fixed if selection["mode"] == "fixed" else {"eps": tuned["eps"], "min_samples": tuned["min_samples"]}
