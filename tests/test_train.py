@@ -254,6 +254,17 @@ def test_cuda_training_with_resident_graphs_matches_cpu(graphs):
     assert [h["loss"] for h in gpu] == pytest.approx([h["loss"] for h in cpu], rel=1e-3)
 
 
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_bf16_units_follow_compute_capability(graphs):
+    """A GPU of compute capability 8.0 or newer (A100, H100) trains bf16; an older one is refused."""
+    assert has_bf16_units("cuda") is (torch.cuda.get_device_capability()[0] >= 8)
+    if has_bf16_units("cuda"):
+        _, history = train(_model(), graphs, epochs=1, batch_size=2, connectivity_radius=R, seed=0, device="cuda",
+                           precision="bf16", progress=False)
+        assert math.isfinite(history[-1]["loss"])
+
+
 def test_train_from_file_and_validation(graphs, tmp_path):
     path = ts.save_training_set(graphs, tmp_path / "set.pt")
     _, hist = train(_model(), path, epochs=1, connectivity_radius=R, seed=0, progress=False)
