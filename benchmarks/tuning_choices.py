@@ -6,8 +6,8 @@ MIRO + DBSCAN, on a finished run.
         [--configfile config/quick.yaml ...] [--smoothing 1]
 
 For each scenario: the training FOVs are (squeezed with the run's model and) searched over the
-run's ``dbscan_selection`` grid once; the parameters each rule picks are then scored on every test
-FOV (the same squeezed points for both rules). Prints one row per scenario, method and rule: the
+run's ``dbscan_selection`` grid once (each grid point's own and smoothed score); the parameters each
+rule picks are then scored on every test FOV (the same squeezed points for both rules). Prints one row per scenario, method and rule: the
 parameters and the mean JIc and ARI_c over the test FOVs. Used for config/README.md, "Smoothed
 tuning".
 """
@@ -27,7 +27,7 @@ from miro.data.io import list_fovs, read_localizations  # noqa: E402
 from miro.evaluation.metrics import evaluate  # noqa: E402
 from miro.inference.clustering import dbscan_labels  # noqa: E402
 from miro.inference.estimator import MiroDBSCAN  # noqa: E402
-from miro.inference.tuning import grid_search  # noqa: E402
+from miro.inference.tuning import grid_search, metric_function, metric_target  # noqa: E402
 
 
 def choices(run: Path, experiment, scenario_id: str, smoothing: int) -> list[dict]:
@@ -41,26 +41,29 @@ def choices(run: Path, experiment, scenario_id: str, smoothing: int) -> list[dic
     rows = []
     for method in ("DBSCAN", "MIRO"):
         selection = scenario.methods[method].dbscan_selection
-
-        def positions(table):
-            xy = table[["x", "y"]].to_numpy()
-            return model.squeeze(xy) if method == "MIRO" else xy
-
-        clustered = [positions(t) for t in training]
-        search = dict(eps=selection["eps"], min_samples=selection["min_samples"], metric=selection["metric"])
-        raw = [t[["x", "y"]].to_numpy() for t in training]
-        truth = [t["index"].to_numpy() for t in training]
-        picks = {rule: grid_search(clustered, raw, truth, smoothing=s, **search).best for rule, s in (("argmax", 0), (f"smoothing {smoothing}", smoothing))}
-        test_points = [positions(t) for t in test]
-        for rule, best in picks.items():
+        raw = [t[["x", "y"]].to_numpy() for t in training + test]
+        clustered = [model.squeeze(xy) for xy in raw] if method == "MIRO" else raw
+        n = len(training)
+        # one search: its grid holds each point's own score and its smoothed score
+        search = grid_search(clustered[:n], raw[:n], [t["index"].to_numpy() for t in training], eps=selection["eps"],
+                             min_samples=selection["min_samples"], metric=selection["metric"], smoothing=smoothing)
+        own = search.grid["score"]
+        plain = search.grid.loc[own.idxmax() if _higher_is_better(selection["metric"]) else own.idxmin()]  # first of ties, as grid_search
+        picks = {"argmax": (plain["eps"], plain["min_samples"]), f"smoothing {smoothing}": (search.best["eps"], search.best["min_samples"])}
+        for rule, (eps, min_samples) in picks.items():
             scores = pd.DataFrame([
-                evaluate(t[["x", "y"]].to_numpy(), t["index"].to_numpy(), dbscan_labels(points, best["eps"], best["min_samples"]))
-                for t, points in zip(test, test_points)
+                evaluate(xy, t["index"].to_numpy(), dbscan_labels(points, float(eps), int(min_samples)))
+                for t, xy, points in zip(test, raw[n:], clustered[n:])
             ])
-            rows.append({"scenario": scenario_id, "method": method, "rule": rule, "eps": best["eps"], "min_samples": best["min_samples"],
+            rows.append({"scenario": scenario_id, "method": method, "rule": rule, "eps": float(eps), "min_samples": int(min_samples),
                          "JIc": round(float(scores["JIc"].mean()), 3), "ARI_c": round(float(scores["ARI_c"].mean()), 3)})
             print(rows[-1], file=sys.stderr, flush=True)
     return rows
+
+
+def _higher_is_better(metric) -> bool:
+    """The direction of a tuning metric (a target's deviation is minimised)."""
+    return metric_target(metric) is None and metric_function(metric)[1]
 
 
 def main(argv=None) -> int:
