@@ -1,15 +1,16 @@
 """How the DBSCAN parameters chosen on the training FOVs score on the test FOVs: the plain argmax
-of the tuning grid against its smoothed argmax (``dbscan_selection.smoothing``), for DBSCAN and
-MIRO + DBSCAN, on a finished run.
+of the tuning grid against its smoothed argmax (``dbscan_selection.smoothing``) and the smoothed
+best among the grid points within one paired standard error of the argmax
+(``dbscan_selection.smoothing_among: one_se``), for DBSCAN and MIRO + DBSCAN, on a finished run.
 
     .venv/bin/python benchmarks/tuning_choices.py RUN_DIR SCENARIO [SCENARIO ...] \\
         [--configfile config/quick.yaml ...] [--smoothing 1]
 
 For each scenario: the training FOVs are (squeezed with the run's model and) searched over the
-run's ``dbscan_selection`` grid once (each grid point's own and smoothed score); the parameters each
-rule picks are then scored on every test FOV (the same squeezed points for both rules). Prints one row per scenario, method and rule: the
-parameters and the mean JIc and ARI_c over the test FOVs. Used for config/README.md, "Smoothed
-tuning".
+run's ``dbscan_selection`` grid once (each grid point's own and smoothed score, and whether it is
+near the best); the parameters each rule picks are then scored on every test FOV (the same squeezed
+points for every rule). Prints one row per scenario, method and rule: the parameters and the mean
+JIc and ARI_c over the test FOVs. Used for config/README.md, "Smoothed tuning".
 """
 
 from __future__ import annotations
@@ -44,12 +45,15 @@ def choices(run: Path, experiment, scenario_id: str, smoothing: int) -> list[dic
         raw = [t[["x", "y"]].to_numpy() for t in training + test]
         clustered = [model.squeeze(xy) for xy in raw] if method == "MIRO" else raw
         n = len(training)
-        # one search: its grid holds each point's own score and its smoothed score
+        # one search: its grid holds each point's own score, its smoothed score and near_best
         search = grid_search(clustered[:n], raw[:n], [t["index"].to_numpy() for t in training], eps=selection["eps"],
-                             min_samples=selection["min_samples"], metric=selection["metric"], smoothing=smoothing)
-        own = search.grid["score"]
-        plain = search.grid.loc[own.idxmax() if _higher_is_better(selection["metric"]) else own.idxmin()]  # first of ties, as grid_search
-        picks = {"argmax": (plain["eps"], plain["min_samples"]), f"smoothing {smoothing}": (search.best["eps"], search.best["min_samples"])}
+                             min_samples=selection["min_samples"], metric=selection["metric"], smoothing=smoothing,
+                             smoothing_among="one_se")
+        grid, higher = search.grid, _higher_is_better(selection["metric"])
+        plain = grid.loc[grid["score"].idxmax() if higher else grid["score"].idxmin()]  # first of ties, as grid_search
+        smoothed = grid.loc[grid["smoothed_score"].idxmax() if higher else grid["smoothed_score"].idxmin()]
+        picks = {"argmax": (plain["eps"], plain["min_samples"]), f"smoothing {smoothing}": (smoothed["eps"], smoothed["min_samples"]),
+                 f"smoothing {smoothing} among one_se": (search.best["eps"], search.best["min_samples"])}
         for rule, (eps, min_samples) in picks.items():
             scores = pd.DataFrame([
                 evaluate(xy, t["index"].to_numpy(), dbscan_labels(points, float(eps), int(min_samples)))

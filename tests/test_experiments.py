@@ -217,6 +217,7 @@ MIRO_BLOCK = "connectivity_radius: 0.2, num_steps: 4, dbscan: {eps: 1, min_sampl
         ("method_grids: {HDBSCAN: {eps: [3]}}\n", "unknown key method_grids.HDBSCAN.eps"),
         ("dbscan_selection: {smoothing: 9}\n", "dbscan_selection.smoothing"),
         ("dbscan_selection: {methods: {MIRO: {smoothing: -1}}}\n", "dbscan_selection.methods.MIRO.smoothing"),
+        ("dbscan_selection: {smoothing_among: best}\n", "dbscan_selection.smoothing_among"),
         ("method_grids: {OPTICS: {xi: [1.5]}}\n", "method_grids.OPTICS.xi.0"),
         ("methods: [DBSCAN, KMeans]\n", "methods.1"),
         ("figure4a: {simulation: {separation: 2}}\n", "leave out 'separation'"),

@@ -8,7 +8,7 @@ from hypothesis.extra.numpy import arrays
 
 from miro.errors import MiroInputError
 from miro.evaluation import METRICS
-from miro.inference.tuning import choose_parameters, grid_search, metric_target, smoothed_scores, tune_dbscan, tune_miro_dbscan
+from miro.inference.tuning import choose_parameters, grid_search, metric_target, near_best, smoothed_scores, tune_dbscan, tune_miro_dbscan
 
 
 def _cloud(seed, sd=4.0):
@@ -188,6 +188,61 @@ def test_smoothing_prefers_a_plateau_to_a_spike():
     assert np.unravel_index(np.argmax(smooth), smooth.shape) == (3, 4)
 
 
+def test_near_best_is_the_one_standard_error_rule():
+    """Paired differences to the best point (here the first row) on three clouds: row 1 is
+    0.02 worse on average with SD 0.01 of its differences (SE 0.0058: out), row 2 is 0.02 worse
+    with differences 0.06, -0.03, 0.03 (SD 0.046, SE 0.026: in), row 3 ties the best exactly
+    (in), row 4 has no finite score (out)."""
+    per_cloud = np.array([
+        [0.80, 0.70, 0.60],
+        [0.79, 0.68, 0.57],
+        [0.74, 0.73, 0.57],
+        [0.80, 0.70, 0.60],
+        [np.nan, np.nan, np.nan],
+    ])
+    scores = np.array([0.7, 0.68, 0.68, 0.7, np.nan])
+    np.testing.assert_array_equal(near_best(scores, per_cloud), [True, False, True, True, False])
+    # lower is better: errors (the negated table) give the same candidates
+    np.testing.assert_array_equal(near_best(-scores, -per_cloud, higher=False), [True, False, True, True, False])
+    # one cloud: no standard error, only exact ties
+    np.testing.assert_array_equal(near_best(per_cloud[:4, 0], per_cloud[:4, :1]), [True, False, False, True])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    arrays(np.float64, (7, 3), elements=st.floats(0, 1, width=32)),
+    arrays(np.float64, 3, elements=st.floats(-0.5, 0.5, width=32)),
+)
+def test_near_best_sees_only_paired_differences(per_cloud, offsets):
+    """The rule compares grid points cloud by cloud: a constant added to every grid point's
+    score on one cloud (an easier or harder cloud) changes no candidate; the best point is
+    always one."""
+    scores = per_cloud.mean(axis=1)
+    near = near_best(scores, per_cloud)
+    assert near[int(np.argmax(scores))]
+    shifted = per_cloud + offsets
+    if np.argmax(shifted.mean(axis=1)) == np.argmax(scores):  # a tie broken the other way by rounding moves the reference
+        np.testing.assert_array_equal(near_best(shifted.mean(axis=1), shifted), near)
+
+
+def test_smoothing_among_near_best_keeps_a_clear_winner():
+    """A spike that beats its neighbours on every cloud by far stays chosen under
+    smoothing_among="one_se" (smoothing alone moves to the plateau); a spike the clouds cannot
+    tell from the plateau gives way to it."""
+    rng = np.random.default_rng(3)
+    plateau = np.full((5, 6), 0.1)
+    plateau[2:5, 3:6] = 0.8
+    for spike, noise, kept in ((0.95, 0.005, True), (0.81, 0.05, False)):
+        per_cloud = np.repeat(plateau.reshape(-1, 1), 3, axis=1) + rng.normal(0, noise, (30, 3))
+        per_cloud[1 * 6 + 1] = spike + np.array([noise, -noise, 0.0])
+        scores = per_cloud.mean(axis=1)
+        smooth = smoothed_scores(scores.reshape(5, 6), 1).reshape(-1)
+        near = near_best(scores, per_cloud)
+        chosen = int(np.argmax(np.where(near, smooth, -np.inf)))
+        assert int(np.argmax(smooth)) != 7
+        assert (chosen == 7) == kept, (spike, noise)
+
+
 def test_grid_search_with_smoothing_ranks_by_the_smoothed_score():
     """smoothing=1: a smoothed_score column (3 x 3 window means of the score over the eps x
     min_samples grid), rank 1 at its best; the best point keeps its own score; smoothing=0 is
@@ -212,3 +267,27 @@ def test_grid_search_with_smoothing_ranks_by_the_smoothed_score():
     for bad in (-1, 1.5, True):
         with pytest.raises(MiroInputError, match="smoothing"):
             tune_dbscan([xy], [labels], smoothing=bad, **kw)
+
+
+def test_grid_search_smoothing_among_near_best():
+    """smoothing_among="one_se": a near_best column (near_best of the grid's scores and
+    cloud columns), the candidates ranked first by their smoothed score, the chosen point one
+    of them; choose_parameters records the rule; an unknown rule is refused."""
+    clouds = [_cloud(0, sd=12.0), _cloud(1, sd=12.0), _cloud(2, sd=12.0)]
+    kw = dict(eps=[5, 10, 15, 20, 30, 40], min_samples=[3, 5, 8, 12, 20], metric=["JIc", "ARI_c"])
+    xys, labels = [c[0] for c in clouds], [c[1] for c in clouds]
+    res = tune_dbscan(xys, labels, smoothing=1, smoothing_among="one_se", **kw)
+    grid = res.grid
+    expected = near_best(grid["score"].to_numpy(), grid[["cloud_0", "cloud_1", "cloud_2"]].to_numpy())
+    np.testing.assert_array_equal(grid["near_best"], expected)
+    assert 1 < expected.sum() < len(grid)
+    candidates = grid[grid["near_best"]]
+    assert sorted(candidates["rank"]) == list(range(1, len(candidates) + 1))
+    best = grid.loc[grid["rank"] == 1].iloc[0]
+    assert best["near_best"] and best["smoothed_score"] == candidates["smoothed_score"].max()
+    assert (res.best["eps"], res.best["min_samples"]) == (best["eps"], best["min_samples"]) and res.best["smoothing_among"] == "one_se"
+    assert "near_best" not in tune_dbscan(xys, labels, smoothing=1, **kw).grid
+    record = choose_parameters(xys, xys, labels, selection={"mode": "tuned", **kw, "smoothing": 1, "smoothing_among": "one_se"})
+    assert record["tuned"]["smoothing_among"] == "one_se" and record["chosen"] == {"eps": res.best["eps"], "min_samples": res.best["min_samples"]}
+    with pytest.raises(MiroInputError, match="smoothing_among"):
+        tune_dbscan(xys, labels, smoothing=1, smoothing_among="best", **kw)

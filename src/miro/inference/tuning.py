@@ -39,6 +39,18 @@ and min_samples (:math:`j`), cut at the grid's edges, NaN skipped: a few held-in
 clouds make a noisy score surface, and its highest point can be a narrow spike whose
 parameters generalise worse than those of a broad plateau.
 
+With ``smoothing_among="one_se"`` the smoothed score only chooses among the grid points
+the held-in clouds cannot tell from the best one (the one-standard-error rule of model
+selection): with :math:`b` the grid point of the best own score and
+:math:`d_c(g) = \pm(s_c(b) - s_c(g))` the paired per-cloud differences (signed so that
+positive is worse), :math:`g` is a candidate when
+
+.. math:: \pm(\bar s(b) - \bar s(g)) \le \operatorname{SD}_c\, d_c(g) / \sqrt{n_g}
+
+(SD with ddof 1 over the :math:`n_g` clouds finite at both points; with one such cloud
+only exact ties are candidates). A best point that clearly beats its neighbours keeps
+its place; one the clouds cannot separate from a plateau gives way to it.
+
 A third kind of objective, a *target* ``{metric name: value}``, reproduces
 published scores instead of maximising one: each metric is averaged over the
 clouds, and the grid point with the smallest largest deviation
@@ -67,8 +79,11 @@ from miro.evaluation.metrics import HIGHER_IS_BETTER, METRICS
 from miro.evaluation.partition import ami, ari, ari_c, ari_dagger
 from miro.inference.clustering import dbscan_labels_of_graph, radius_graph
 
+#: Grid points the smoothed score chooses among (:func:`grid_search`): every one, or those within one paired standard error of the best.
+SMOOTHING_AMONG = ("all", "one_se")
+
 __all__ = [
-    "TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "tune_clusterer", "choose_parameters", "metric_function",
+    "TuningResult", "grid_search", "smoothed_scores", "near_best", "SMOOTHING_AMONG", "tune_dbscan", "tune_miro_dbscan", "tune_clusterer", "choose_parameters", "metric_function",
     "metric_target",
 ]
 
@@ -92,13 +107,15 @@ class TuningResult(NamedTuple):
     ----------
     best : dict
         ``{"eps": float, "min_samples": int, "score": float, "metric": str}``; with
-        smoothing also ``"smoothing"`` and ``"smoothed_score"``.
+        smoothing also ``"smoothing"``, ``"smoothed_score"`` and, with
+        ``smoothing_among="one_se"``, ``"smoothing_among"``.
     grid : pandas.DataFrame
         One row per grid point: ``eps``, ``min_samples``, ``score`` (mean over
         clouds), ``score_sd`` (SD over clouds, ddof 0), ``n_valid`` (clouds
         with a finite score), ``rank`` (1 = best; by ``smoothed_score``, a
-        column of its own, with smoothing), then ``cloud_<i>``, the score of
-        every cloud.
+        column of its own, with smoothing; with ``smoothing_among="one_se"``
+        the candidates first, flagged in a column ``near_best``), then
+        ``cloud_<i>``, the score of every cloud.
     """
 
     best: dict
@@ -194,6 +211,7 @@ def grid_search(
     min_samples: Sequence[int],
     metric="ARI_dagger",
     smoothing: int = 0,
+    smoothing_among: str = "all",
 ) -> TuningResult:
     r"""DBSCAN on ``cluster_xy``, scored on ``score_xy`` against ``labels_true``, for every grid point.
 
@@ -219,6 +237,9 @@ def grid_search(
     smoothing : int, default 0
         Choose by the score averaged over the neighbours within this many grid steps
         (module docstring); 0: by the grid point's own score.
+    smoothing_among : {"all", "one_se"}, default "all"
+        With smoothing: the grid points the smoothed score chooses among, every one or
+        those within one paired standard error of the best own score (module docstring).
 
     Returns
     -------
@@ -226,6 +247,7 @@ def grid_search(
     """
     functions, goal, higher, name = _objective(metric)
     smoothing = check_count(smoothing, "smoothing", 0)
+    check_choice(smoothing_among, SMOOTHING_AMONG, "smoothing_among")
     eps_values = grid_values(eps, "eps", integer=False)
     ms_values = grid_values(min_samples, "min_samples", integer=True)
     clouds = _clouds(cluster_xy, score_xy, labels_true)
@@ -238,14 +260,56 @@ def grid_search(
             rows.append({"eps": e, "min_samples": m, "score": score, "score_sd": sd, "n_valid": n_valid,
                          **{f"cloud_{i}": c for i, c in enumerate(per_cloud)}})
     grid = pd.DataFrame(rows)
+    first = None
     if smoothing:
         scores = grid["score"].to_numpy().reshape(len(eps_values), len(ms_values))  # rows eps, columns min_samples
         grid.insert(3, "smoothed_score", smoothed_scores(scores, smoothing).reshape(-1))
-    grid, best_row = _ranked(grid, higher, 2, by="smoothed_score" if smoothing else "score")
+        if smoothing_among == "one_se":
+            first = near_best(grid["score"].to_numpy(), grid[[f"cloud_{i}" for i in range(len(clouds))]].to_numpy(), higher)
+    grid, best_row = _ranked(grid, higher, 2, by="smoothed_score" if smoothing else "score", first=first)
     best = {"eps": float(best_row["eps"]), "min_samples": int(best_row["min_samples"]), "score": float(best_row["score"]), "metric": name}
     if smoothing:
         best.update(smoothing=smoothing, smoothed_score=float(best_row["smoothed_score"]))
+    if first is not None:
+        best["smoothing_among"] = smoothing_among
     return TuningResult(best, grid)
+
+
+def near_best(scores: np.ndarray, per_cloud: np.ndarray, higher: bool = True) -> np.ndarray:
+    r"""Which grid points lie within one paired standard error of the best one.
+
+    Parameters
+    ----------
+    scores : array (n_points,)
+        Each grid point's score (NaN ranks last); the best is the first of the highest
+        (``higher``) or lowest.
+    per_cloud : array (n_points, n_clouds)
+        Each grid point's value on every held-in cloud (NaN where undefined).
+    higher : bool, default True
+        Whether higher scores are better.
+
+    Returns
+    -------
+    numpy.ndarray of bool (n_points,)
+        True where :math:`\pm(\bar s(b) - \bar s(g)) \le \operatorname{SD}(d) / \sqrt{n}`, with
+        :math:`d` the paired differences to the best point :math:`b` on the :math:`n` clouds finite at
+        both (SD ddof 1; 0 when :math:`n < 2`); always True at the best point.
+    """
+    scores = np.asarray(scores, dtype=float)
+    per_cloud = np.asarray(per_cloud, dtype=float)
+    sign = 1.0 if higher else -1.0
+    ranked = np.where(np.isnan(scores), -np.inf, sign * scores)
+    best = int(np.argmax(ranked))  # first of ties
+    differences = sign * (per_cloud[best] - per_cloud)
+    n = np.isfinite(differences).sum(axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # fewer than two finite differences: SD undefined
+        se = np.where(n >= 2, np.nanstd(differences, axis=1, ddof=1) / np.sqrt(np.maximum(n, 1)), 0.0)
+    gap = sign * (scores[best] - scores)
+    se = np.nan_to_num(se)
+    near = np.isfinite(scores) & ((gap <= se) | np.isclose(gap, se, rtol=1e-9, atol=1e-12))  # a gap of exactly one SE is in, whatever the rounding
+    near[best] = True
+    return near
 
 
 def smoothed_scores(scores: np.ndarray, half_width: int) -> np.ndarray:
@@ -289,15 +353,21 @@ def _clouds(cluster_xy, score_xy, labels_true) -> list:
     return clouds
 
 
-def _ranked(grid: pd.DataFrame, higher: bool, n_params: int, by: str = "score") -> tuple[pd.DataFrame, pd.Series]:
+def _ranked(grid: pd.DataFrame, higher: bool, n_params: int, by: str = "score", first: np.ndarray | None = None) -> tuple[pd.DataFrame, pd.Series]:
     """The grid with its ``rank`` by column ``by`` (inserted after the parameters and score, score_sd,
-    n_valid, and smoothed_score if any) and its best row."""
+    n_valid, and smoothed_score if any) and its best row; with ``first`` (bool per row, kept as
+    column ``near_best``) those rows rank ahead of the others."""
     key = grid[by] if higher else -grid[by]
-    key = key.fillna(-np.inf)
-    order = np.argsort(-key.to_numpy(), kind="stable")  # stable: ties keep grid order
+    key = key.fillna(-np.inf).to_numpy()
+    order = np.argsort(-key, kind="stable")  # stable: ties keep grid order
+    if first is not None:
+        order = order[np.argsort(~first[order], kind="stable")]
     rank = np.empty(len(grid), dtype=np.int64)
     rank[order] = np.arange(1, len(grid) + 1)
-    grid.insert(n_params + 3 + int("smoothed_score" in grid), "rank", rank)
+    at = n_params + 3 + int("smoothed_score" in grid)
+    grid.insert(at, "rank", rank)
+    if first is not None:
+        grid.insert(at + 1, "near_best", first)
     return grid, grid.iloc[int(order[0])]
 
 
@@ -309,6 +379,7 @@ def tune_dbscan(
     min_samples: Sequence[int],
     metric="ARI_dagger",
     smoothing: int = 0,
+    smoothing_among: str = "all",
 ) -> TuningResult:
     """Best plain-DBSCAN parameters on held-in point clouds (raw coordinates, nm).
 
@@ -318,7 +389,7 @@ def tune_dbscan(
         Held-in point clouds, nm.
     labels_true : sequence of array_like (n_i,)
         Their ground truth, 0 = not clustered.
-    eps, min_samples, metric, smoothing
+    eps, min_samples, metric, smoothing, smoothing_among
         See :func:`grid_search`.
 
     Examples
@@ -332,7 +403,8 @@ def tune_dbscan(
     >>> res.best["eps"]
     20.0
     """
-    return grid_search(xy, xy, labels_true, eps=eps, min_samples=min_samples, metric=metric, smoothing=smoothing)
+    return grid_search(xy, xy, labels_true, eps=eps, min_samples=min_samples, metric=metric, smoothing=smoothing,
+                       smoothing_among=smoothing_among)
 
 
 def tune_miro_dbscan(
@@ -344,6 +416,7 @@ def tune_miro_dbscan(
     min_samples: Sequence[int],
     metric="ARI_dagger",
     smoothing: int = 0,
+    smoothing_among: str = "all",
 ) -> TuningResult:
     """Best MIRO + DBSCAN parameters: DBSCAN on squeezed coordinates, scored on the raw ones.
 
@@ -356,10 +429,11 @@ def tune_miro_dbscan(
         at inference (the authors': normalised × FOV max, see
         :func:`miro.inference.squeeze_fov`).
     labels_true : sequence of array_like (n_i,)
-    eps, min_samples, metric, smoothing
+    eps, min_samples, metric, smoothing, smoothing_among
         See :func:`grid_search`.
     """
-    return grid_search(squeezed_xy, xy, labels_true, eps=eps, min_samples=min_samples, metric=metric, smoothing=smoothing)
+    return grid_search(squeezed_xy, xy, labels_true, eps=eps, min_samples=min_samples, metric=metric, smoothing=smoothing,
+                       smoothing_among=smoothing_among)
 
 
 def _combinations(grid: Mapping, clusterer) -> tuple[list, list]:
@@ -467,7 +541,8 @@ def choose_parameters(
         ``cluster_xy`` for a MIRO method.
     selection : mapping
         Config ``dbscan_selection``: ``mode`` (``fixed`` or ``tuned``), ``metric``, the
-        DBSCAN grid ``eps``, ``min_samples``, and optionally ``smoothing`` (:func:`grid_search`).
+        DBSCAN grid ``eps``, ``min_samples``, and optionally ``smoothing`` and ``smoothing_among``
+        (:func:`grid_search`).
     fixed : mapping, optional
         The authors' DBSCAN ``eps``, ``min_samples`` (chosen in mode ``fixed``).
     method : str, default "DBSCAN"
@@ -484,7 +559,8 @@ def choose_parameters(
     """
     if grid is None:
         tuned = grid_search(cluster_xy, score_xy, labels_true, eps=selection["eps"], min_samples=selection["min_samples"],
-                            metric=selection["metric"], smoothing=selection.get("smoothing", 0)).best
+                            metric=selection["metric"], smoothing=selection.get("smoothing", 0),
+                            smoothing_among=selection.get("smoothing_among", "all")).best
         tuned = {key: _plain(value) for key, value in tuned.items()}
         fixed = dict(fixed or {})
         chosen = fixed if selection["mode"] == "fixed" else {"eps": tuned["eps"], "min_samples": tuned["min_samples"]}
