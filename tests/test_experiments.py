@@ -218,6 +218,7 @@ MIRO_BLOCK = "connectivity_radius: 0.2, num_steps: 4, dbscan: {eps: 1, min_sampl
         ("dbscan_selection: {smoothing: 9}\n", "dbscan_selection.smoothing"),
         ("dbscan_selection: {methods: {MIRO: {smoothing: -1}}}\n", "dbscan_selection.methods.MIRO.smoothing"),
         ("dbscan_selection: {smoothing_among: best}\n", "dbscan_selection.smoothing_among"),
+        ("dbscan_selection: {methods: {MIRO: {smoothing_among: one_se}}}\n", "set dbscan_selection.smoothing >= 1 with it"),
         ("method_grids: {OPTICS: {xi: [1.5]}}\n", "method_grids.OPTICS.xi.0"),
         ("methods: [DBSCAN, KMeans]\n", "methods.1"),
         ("figure4a: {simulation: {separation: 2}}\n", "leave out 'separation'"),
@@ -330,3 +331,17 @@ def test_other_methods_resolve_with_their_grids_and_the_tuning_target():
     assert "results/tables/leaderboard.md" in other.final_outputs() and "results/tables/leaderboard.md" not in experiment().final_outputs()
     ours = experiment("methods: [DBSCAN, MIRO, MIRO_HDBSCAN]\n").scenarios["cshape"].methods["MIRO_HDBSCAN"]
     assert ours.weights == "results/models/cshape/model.pt" and ours.dbscan_selection["metric"] == "AMI"
+
+
+def test_smoothing_keys_reach_each_method_and_a_scenario_rule_wins():
+    """dbscan_selection.smoothing / smoothing_among go to every method's selection (what the
+    dbscan_params job passes to choose_parameters); a scenario's own selection overrides them."""
+    resolved = experiment("dbscan_selection: {smoothing: 1, smoothing_among: one_se}\n")
+    for method in ("DBSCAN", "MIRO"):
+        selection = resolved.scenarios["scenario8"].methods[method].dbscan_selection
+        assert (selection["smoothing"], selection["smoothing_among"]) == (1, "one_se")
+    plain = experiment("methods: [DBSCAN]\ndbscan_selection: {smoothing: 1, smoothing_among: one_se}\n"
+                       "scenarios:\n  - {id: s, benchmark: Ground Truth - Scenario 8, dbscan: {eps: 1, min_samples: 2}, "
+                       "dbscan_selection: {smoothing: 2, smoothing_among: all}}\n")
+    assert {key: plain.scenarios["s"].methods["DBSCAN"].dbscan_selection[key] for key in ("smoothing", "smoothing_among")} == {
+        "smoothing": 2, "smoothing_among": "all"}

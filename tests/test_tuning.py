@@ -291,3 +291,5 @@ def test_grid_search_smoothing_among_near_best():
     assert record["tuned"]["smoothing_among"] == "one_se" and record["chosen"] == {"eps": res.best["eps"], "min_samples": res.best["min_samples"]}
     with pytest.raises(MiroInputError, match="smoothing_among"):
         tune_dbscan(xys, labels, smoothing=1, smoothing_among="best", **kw)
+    with pytest.raises(MiroInputError, match="set smoothing >= 1"):
+        tune_dbscan(xys, labels, smoothing_among="one_se", **kw)

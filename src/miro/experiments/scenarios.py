@@ -522,10 +522,22 @@ def _method_settings(config: dict, spec: dict, method: str, trained: dict, cutof
     other = {"clusterer": OTHER_METHODS[method], "grid": config["method_grids"][method]} if method in OTHER_METHODS else {}
     if not method.startswith("MIRO"):  # DBSCAN, HDBSCAN, OPTICS, ToMATo
         selection.update(spec.get("dbscan_selection", {}))
+        _check_smoothing(selection, spec["id"], method)
         return MethodSettings(weights, squeeze, {} if other else spec["dbscan"], {**selection, **({"mode": "tuned"} if other else {})}, **other)
     selection.update({**miro.get("dbscan_selection", {}), **own.get("dbscan_selection", {})})
     selection.update({"mode": "tuned"} if other else {})
+    _check_smoothing(selection, spec["id"], method)
     return MethodSettings(weights=weights, miro=squeeze, dbscan={} if other else own.get("dbscan", miro["dbscan"]), dbscan_selection=selection, **other)
+
+
+def _check_smoothing(selection: dict, sid: str, method: str) -> None:
+    """A method's resolved dbscan_selection: smoothing_among other than ``all`` needs smoothing."""
+    among = selection.get("smoothing_among", "all")
+    if among != "all" and not selection.get("smoothing", 0):
+        raise MiroInputError(
+            f"config: scenario {sid}, method {method}: dbscan_selection.smoothing_among {among} ranks the near-best grid points "
+            "by their smoothed score; set dbscan_selection.smoothing >= 1 with it"
+        )
 
 
 def _single_shot_cluster(config: dict, spec: dict, single_shot_files: set, repo) -> tuple[str, float | None]:

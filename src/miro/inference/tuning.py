@@ -248,6 +248,8 @@ def grid_search(
     functions, goal, higher, name = _objective(metric)
     smoothing = check_count(smoothing, "smoothing", 0)
     check_choice(smoothing_among, SMOOTHING_AMONG, "smoothing_among")
+    if smoothing_among != "all" and not smoothing:
+        raise MiroInputError(f"smoothing_among: {smoothing_among} ranks the near-best grid points by their smoothed score; set smoothing >= 1 with it")
     eps_values = grid_values(eps, "eps", integer=False)
     ms_values = grid_values(min_samples, "min_samples", integer=True)
     clouds = _clouds(cluster_xy, score_xy, labels_true)
