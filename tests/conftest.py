@@ -182,8 +182,11 @@ def single_shot_mirror() -> Path:
     mirror.mkdir(parents=True, exist_ok=True)
     for name, target in (("data", AUTHORS / "single-shot"), ("models", AUTHORS / "single-shot" / "models")):
         link = mirror / name
-        if not link.is_symlink():
+        try:
             link.symlink_to(target, target_is_directory=True)
+        except FileExistsError:  # made by an earlier run, or just now by another xdist worker
+            if not link.is_symlink():
+                raise
     return mirror
 
 

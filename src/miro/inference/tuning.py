@@ -83,7 +83,7 @@ from miro.inference.clustering import dbscan_labels_of_graph, radius_graph
 SMOOTHING_AMONG = ("all", "one_se")
 
 __all__ = [
-    "TuningResult", "grid_search", "smoothed_scores", "near_best", "SMOOTHING_AMONG", "tune_dbscan", "tune_miro_dbscan", "tune_clusterer", "choose_parameters", "metric_function",
+    "TuningResult", "grid_search", "tune_dbscan", "tune_miro_dbscan", "tune_clusterer", "choose_parameters", "metric_function",
     "metric_target",
 ]
 
