@@ -184,7 +184,7 @@ def single_shot_mirror() -> Path:
         link = mirror / name
         try:
             link.symlink_to(target, target_is_directory=True)
-        except FileExistsError:  # made by an earlier run, or just now by another xdist worker
+        except FileExistsError:  # made by an earlier run, or just now by a @background fixture in another thread
             if not link.is_symlink():
                 raise
     return mirror
